@@ -295,3 +295,11 @@ func truncate(s string, n int) string {
 	}
 	return string(r) + "…"
 }
+
+// Fired identifies one occurrence of a schedule: the schedule and the
+// instant it was due. It is recorded before delivery so that no occurrence is
+// delivered twice, also across restarts.
+type Fired struct {
+	ScheduleID uint64
+	At         time.Time
+}
