@@ -1,0 +1,308 @@
+package stretchbot
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Position is where a stretch can be done.
+type Position string
+
+// Positions a stretch can be done in.
+const (
+	PositionFloor    Position = "floor"
+	PositionBed      Position = "bed"
+	PositionChair    Position = "chair"
+	PositionStanding Position = "standing"
+)
+
+// Equipment is what a stretch needs.
+type Equipment string
+
+// Equipment a stretch may need. EquipmentStrap covers a towel, belt or strap.
+const (
+	EquipmentNone  Equipment = "none"
+	EquipmentStrap Equipment = "strap"
+	EquipmentBall  Equipment = "ball"
+	EquipmentChair Equipment = "chair"
+)
+
+var (
+	allPositions = []Position{PositionFloor, PositionBed, PositionChair, PositionStanding}
+	allEquipment = []Equipment{EquipmentNone, EquipmentStrap, EquipmentBall, EquipmentChair}
+)
+
+// Stretch is one entry of the catalogue.
+type Stretch struct {
+	ID           string      `json:"id"`
+	Name         string      `json:"name"`
+	Summary      string      `json:"summary"`
+	VariantOf    string      `json:"variant_of,omitempty"`    // the base stretch this is a variant of
+	VariantLabel string      `json:"variant_label,omitempty"` // button label for the variant
+	Positions    []Position  `json:"positions"`
+	Equipment    []Equipment `json:"equipment"`
+	SpasmSafe    bool        `json:"spasm_safe"` // gentle enough to do during a spasm
+	HoldMin      int         `json:"hold_min_seconds"`
+	HoldMax      int         `json:"hold_max_seconds"`
+	PerSide      bool        `json:"per_side"`
+	Steps        []string    `json:"steps"`
+	Breathing    string      `json:"breathing"`
+	Cautions     []string    `json:"cautions"`
+}
+
+// HoldText describes the hold, e.g. "15–30 s on each side".
+func (s Stretch) HoldText() string {
+	t := fmt.Sprintf("%d–%d s", s.HoldMin, s.HoldMax)
+	if s.HoldMin == s.HoldMax {
+		t = fmt.Sprintf("%d s", s.HoldMin)
+	}
+	if s.PerSide {
+		return t + " on each side"
+	}
+	return t
+}
+
+// Sides is how many holds the stretch takes: 2 for per-side stretches.
+func (s Stretch) Sides() int {
+	if s.PerSide {
+		return 2
+	}
+	return 1
+}
+
+// About is general content for help text: causes of spasms and when to see a
+// doctor, in our own words.
+type About struct {
+	Intro       string   `json:"intro"`
+	DuringSpasm string   `json:"during_spasm"`
+	Causes      []string `json:"causes"`
+	SeeDoctor   []string `json:"see_doctor"`
+	Habits      []string `json:"habits"`
+}
+
+// Catalog is the validated set of stretches, in file order.
+type Catalog struct {
+	Stretches []Stretch
+	About     About
+	byID      map[string]int
+}
+
+//go:embed stretches.json
+var embeddedCatalog []byte
+
+// DefaultCatalog parses the catalogue embedded in the binary.
+func DefaultCatalog() (*Catalog, error) {
+	return LoadCatalog(embeddedCatalog)
+}
+
+// Limits from Discord's embed rules that catalogue texts must respect,
+// since each stretch is rendered as one embed.
+const (
+	maxNameLen      = 256  // embed title
+	maxFieldLen     = 1024 // embed field value
+	maxEmbedTextLen = 6000 // all text of one embed
+	maxButtonLabel  = 80
+	maxIDLen        = 32 // keeps custom_ids well under 100 characters
+	minHoldSeconds  = 5
+	maxHoldSeconds  = 120
+)
+
+// LoadCatalog parses and validates a catalogue file. Errors name the entry and
+// field at fault, e.g. `stretch "knee-hug": hold_max_seconds: ...`.
+func LoadCatalog(data []byte) (*Catalog, error) {
+	var file struct {
+		Version   int       `json:"version"`
+		Stretches []Stretch `json:"stretches"`
+		About     About     `json:"about"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&file); err != nil {
+		return nil, fmt.Errorf("stretches.json: %w", err)
+	}
+	if file.Version != 1 {
+		return nil, fmt.Errorf("stretches.json: version %d is not supported (want 1)", file.Version)
+	}
+	c := &Catalog{Stretches: file.Stretches, About: file.About, byID: map[string]int{}}
+	if len(c.Stretches) == 0 {
+		return nil, fmt.Errorf("stretches.json: no stretches")
+	}
+	for i, s := range c.Stretches {
+		if _, dup := c.byID[s.ID]; dup {
+			return nil, fmt.Errorf("stretches.json: stretch %q: id: used twice", s.ID)
+		}
+		c.byID[s.ID] = i
+	}
+	for _, s := range c.Stretches {
+		if err := c.validate(s); err != nil {
+			return nil, fmt.Errorf("stretches.json: stretch %q: %w", s.ID, err)
+		}
+	}
+	if len(c.About.SeeDoctor) == 0 || len(c.About.Causes) == 0 {
+		return nil, fmt.Errorf("stretches.json: about: causes and see_doctor must not be empty")
+	}
+	return c, nil
+}
+
+func (c *Catalog) validate(s Stretch) error {
+	if s.ID == "" || len(s.ID) > maxIDLen || strings.Trim(s.ID, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return fmt.Errorf("id: must be 1–%d lowercase letters, digits or dashes", maxIDLen)
+	}
+	if err := checkText("name", s.Name, maxNameLen); err != nil {
+		return err
+	}
+	if err := checkText("summary", s.Summary, maxFieldLen); err != nil {
+		return err
+	}
+	if err := checkText("breathing", s.Breathing, maxFieldLen); err != nil {
+		return err
+	}
+	if s.HoldMin < minHoldSeconds || s.HoldMax > maxHoldSeconds || s.HoldMin > s.HoldMax {
+		return fmt.Errorf("hold_min_seconds/hold_max_seconds: %d–%d is outside %d–%d or reversed", s.HoldMin, s.HoldMax, minHoldSeconds, maxHoldSeconds)
+	}
+	if len(s.Steps) == 0 {
+		return fmt.Errorf("steps: must not be empty")
+	}
+	if n := len(strings.Join(s.Steps, "\n")) + 8*len(s.Steps); n > maxFieldLen {
+		return fmt.Errorf("steps: %d characters together, more than the %d an embed field holds", n, maxFieldLen)
+	}
+	for i, step := range s.Steps {
+		if err := checkText(fmt.Sprintf("steps[%d]", i), step, maxFieldLen); err != nil {
+			return err
+		}
+	}
+	if n := len(strings.Join(s.Cautions, "\n")) + 4*len(s.Cautions); n > maxFieldLen {
+		return fmt.Errorf("cautions: %d characters together, more than %d", n, maxFieldLen)
+	}
+	if len(s.Positions) == 0 {
+		return fmt.Errorf("positions: must not be empty")
+	}
+	for _, p := range s.Positions {
+		if !slices.Contains(allPositions, p) {
+			return fmt.Errorf("positions: unknown position %q", p)
+		}
+	}
+	if len(s.Equipment) == 0 {
+		return fmt.Errorf("equipment: must not be empty (use \"none\")")
+	}
+	for _, e := range s.Equipment {
+		if !slices.Contains(allEquipment, e) {
+			return fmt.Errorf("equipment: unknown equipment %q", e)
+		}
+	}
+	if s.VariantOf != "" {
+		base, ok := c.byID[s.VariantOf]
+		if !ok || c.Stretches[base].VariantOf != "" {
+			return fmt.Errorf("variant_of: %q is not a base stretch", s.VariantOf)
+		}
+		if err := checkText("variant_label", s.VariantLabel, maxButtonLabel); err != nil {
+			return err
+		}
+	}
+	total := len(s.Name) + len(s.Summary) + len(s.Breathing) + len(strings.Join(s.Steps, "")) + len(strings.Join(s.Cautions, ""))
+	if total > maxEmbedTextLen/2 { // leave room for the hold line, countdown and footer
+		return fmt.Errorf("texts: %d characters together, too long for one message", total)
+	}
+	return nil
+}
+
+func checkText(field, s string, max int) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("%s: must not be empty", field)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return fmt.Errorf("%s: %d characters, more than %d", field, n, max)
+	}
+	return nil
+}
+
+// Get returns the stretch with the given id.
+func (c *Catalog) Get(id string) (Stretch, bool) {
+	i, ok := c.byID[id]
+	if !ok {
+		return Stretch{}, false
+	}
+	return c.Stretches[i], true
+}
+
+// Variants returns the variants of a base stretch, in file order.
+func (c *Catalog) Variants(baseID string) []Stretch {
+	var out []Stretch
+	for _, s := range c.Stretches {
+		if s.VariantOf == baseID {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Base returns the base stretch of s (s itself when it is not a variant).
+func (c *Catalog) Base(s Stretch) Stretch {
+	if b, ok := c.Get(s.VariantOf); ok {
+		return b
+	}
+	return s
+}
+
+// Filter narrows the rotation. Zero values mean "any".
+type Filter struct {
+	Position  Position
+	Equipment Equipment // what the user has; "none" means only stretches that need nothing
+	SpasmSafe bool      // only stretches gentle enough during a spasm
+}
+
+// ParsePosition reads a position option; "" and "any" mean any.
+func ParsePosition(s string) (Position, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" || s == "any" {
+		return "", nil
+	}
+	if s == "sitting" || s == "seated" {
+		s = string(PositionChair)
+	}
+	if slices.Contains(allPositions, Position(s)) {
+		return Position(s), nil
+	}
+	return "", Errorf(EINVALID, "I don't know the position %q. Try floor, bed, chair or standing.", truncate(s, 20))
+}
+
+// ParseEquipment reads an equipment option; "" and "any" mean any. Towel and
+// belt count as a strap.
+func ParseEquipment(s string) (Equipment, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "", "any":
+		return "", nil
+	case "towel", "belt":
+		return EquipmentStrap, nil
+	}
+	if slices.Contains(allEquipment, Equipment(s)) {
+		return Equipment(s), nil
+	}
+	return "", Errorf(EINVALID, "I don't know the equipment %q. Try none, strap, ball or chair.", truncate(s, 20))
+}
+
+// Matches reports whether s fits the filter. A stretch fits an equipment
+// filter when everything it needs is that equipment (or nothing), because the
+// user told us what they have.
+func (f Filter) Matches(s Stretch) bool {
+	if f.SpasmSafe && !s.SpasmSafe {
+		return false
+	}
+	if f.Position != "" && !slices.Contains(s.Positions, f.Position) {
+		return false
+	}
+	if f.Equipment != "" {
+		for _, e := range s.Equipment {
+			if e != EquipmentNone && e != f.Equipment {
+				return false
+			}
+		}
+	}
+	return true
+}
