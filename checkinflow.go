@@ -98,7 +98,7 @@ func (f CheckInFlow) steps() []checkInStep {
 func decidesEmergency(q checkInStep, v uint8) bool {
 	switch q {
 	case stepQ1, stepQ2, stepQ3:
-		return Answer(v) != AnswerNo // yes or not sure
+		return Answer(v).doubtful() // yes or not sure, as in Assess
 	case stepQ4, stepQ5:
 		return v == 1
 	}

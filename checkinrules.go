@@ -267,20 +267,17 @@ func recheckAfter(pain int) time.Duration {
 // of 7 or more. rising: the window holds at least 6 scores and each of its
 // last 3 is at least 2 above the median of the window's earlier scores.
 func painTrend(today int, history []int) (severe, rising bool) {
+	// Walk back from today, so a long history costs only the window.
 	w := make([]int, 0, trendWindow)
-	push := func(p int) {
-		if !painValid(p) {
-			return
-		}
-		if len(w) == trendWindow {
-			w = append(w[:0], w[1:]...)
-		}
-		w = append(w, p)
+	if painValid(today) {
+		w = append(w, today)
 	}
-	for _, p := range history {
-		push(p)
+	for i := len(history) - 1; i >= 0 && len(w) < trendWindow; i-- {
+		if painValid(history[i]) {
+			w = append(w, history[i])
+		}
 	}
-	push(today)
+	slices.Reverse(w) // oldest first
 
 	n := 0
 	for _, p := range w {
@@ -294,10 +291,10 @@ func painTrend(today int, history []int) (severe, rising bool) {
 		earlier, last := w[:len(w)-trendRisingLast], w[len(w)-trendRisingLast:]
 		// Work in halves so the median of an even count (the mean of the
 		// two middle values) stays an exact integer.
-		twiceMedian := twiceMedian(earlier)
+		med2 := twiceMedian(earlier)
 		rising = true
 		for _, p := range last {
-			if 2*p < twiceMedian+2*trendRisingGap {
+			if 2*p < med2+2*trendRisingGap {
 				rising = false
 			}
 		}

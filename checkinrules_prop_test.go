@@ -35,7 +35,10 @@ func anyCheckIn() *rapid.Generator[CheckIn] {
 }
 
 func anyHistory() *rapid.Generator[[]int] {
-	return rapid.SliceOfN(rapid.OneOf(rapid.IntRange(0, 10), rapid.IntRange(-20, 20), rapid.Int()), 0, 20)
+	// Mostly valid scores, so the trend rule is exercised, with some out of
+	// range ones that must be ignored.
+	score := rapid.IntRange(0, 10)
+	return rapid.SliceOfN(rapid.OneOf(score, score, score, score, rapid.IntRange(-20, 20), rapid.Int()), 0, 20)
 }
 
 // refTrend restates the pain-trend rule straight from CHECKIN.md, with
@@ -108,6 +111,24 @@ func TestAssessProperties(t *testing.T) {
 		}
 		if a.RuleVersion != RuleVersion || !a.Tier.valid() {
 			t.Fatalf("bad assessment %+v", a)
+		}
+	})
+}
+
+// TestPainTrendProperty checks the trend rule alone against refTrend: on an
+// otherwise calm check-in, only the trend can move the tier off self-care.
+func TestPainTrendProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		in := calm()
+		in.Pain = rapid.OneOf(rapid.IntRange(0, 10), rapid.IntRange(0, 10), rapid.IntRange(-3, 13)).Draw(t, "pain")
+		history := anyHistory().Draw(t, "history")
+		got := Assess(in, history)
+		want := TierSelfCare
+		if refTrend(in.Pain, history) || in.Validate() != nil {
+			want = TierSeeDoctorSoon
+		}
+		if got.Tier != want {
+			t.Fatalf("tier = %v, want %v (reasons %q)", got.Tier, want, got.Reasons)
 		}
 	})
 }

@@ -106,6 +106,8 @@ func TestAssessPainTrend(t *testing.T) {
 		{"three severe counting today", []int{7, 1, 8}, 7, []string{reasonTrendSevere}},
 		{"three severe in history", []int{10, 7, 7}, 0, []string{reasonTrendSevere}},
 		{"severe 6 is not severe", []int{6, 6, 6}, 6, nil},
+		// 8 scores: the oldest 9 falls out of the window of 7.
+		{"severe 8th score back does not count", []int{9, 1, 1, 1, 1, 1, 9}, 9, nil},
 		{"severe only outside window", []int{9, 9, 1, 1, 1, 1, 1, 9}, 1, nil},
 		{"severe first of window still counts", []int{9, 9, 9, 1, 1, 1}, 1, []string{reasonTrendSevere}},
 		{"severe scores out of range ignored", []int{11, 70, 8, 8}, 2, nil},
@@ -128,6 +130,9 @@ func TestAssessPainTrend(t *testing.T) {
 		// median of the earlier scores would be 0 (fires); in the window it
 		// is 3 (does not).
 		{"long history low scores outside window", []int{0, 0, 0, 0, 0, 3, 3, 3, 3, 4, 4}, 4, nil},
+		// 8 scores: in the window the earlier {0,0,5,5} have median 2.5 and
+		// 5 fires; with the oldest 5 counted the median would be 5.
+		{"rising 8 scores oldest outside window", []int{5, 0, 0, 5, 5, 5, 5}, 5, []string{reasonTrendRising}},
 		// Over the whole series the earlier median would be 9 (no rise).
 		{"long history high scores outside window", []int{9, 9, 9, 9, 9, 0, 0, 0, 0, 2, 2}, 2, []string{reasonTrendRising}},
 		// Counted, the 50s would make the median 50 and hide the rise.
