@@ -220,10 +220,12 @@ func (f CheckInFlow) Profile() (p Profile, ok bool) {
 const (
 	flowVersion  = '1'
 	flowAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-	// MaxCheckInFlowLen bounds the length of CheckInFlow.Encode, so callers
-	// can budget the rest of a Discord custom_id (100 characters).
-	MaxCheckInFlowLen = 40
 )
+
+// MaxCheckInFlowLen bounds the length of CheckInFlow.Encode, so callers can
+// budget the rest of a Discord custom_id (100 characters). Today's encoding
+// needs at most 18; the bound leaves room for later versions.
+const MaxCheckInFlowLen = 40
 
 // Encode returns the flow as a short string (at most MaxCheckInFlowLen
 // characters, letters and digits only) for a Discord button custom_id.
