@@ -376,3 +376,15 @@ func checkInQuestion(q checkInStep) CheckInQuestion {
 	}
 	return CheckInQuestion{}
 }
+
+// AskedInflammatory reports whether this flow asked Q11 (it is asked at
+// most weekly, so the caller remembers when it last was).
+func (f CheckInFlow) AskedInflammatory() bool {
+	return f.askInflammatory && slices.Contains(f.steps()[:f.n], stepQ11)
+}
+
+// PainAnswered reports whether Q12 (pain now) was answered; a flow stopped
+// early by a red flag never asks it, and its pain must not enter the trend.
+func (f CheckInFlow) PainAnswered() bool {
+	return slices.Contains(f.steps()[:f.n], stepQ12)
+}

@@ -19,3 +19,10 @@ type Completion struct {
 	StretchID string // empty when not known (a break, or /stretch done without a name)
 	Source    CompletionSource
 }
+
+// BreakCount is participation in one channel stretch break: counts only,
+// no names.
+type BreakCount struct {
+	Occurrences int // breaks that at least one person joined
+	Clicks      int // "I did it" clicks, each person once per break
+}

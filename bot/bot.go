@@ -1,0 +1,287 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// Store is what the handlers need from storage. *store.DB implements it.
+type Store interface {
+	User(ctx context.Context, id string) (stretchbot.User, error)
+	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
+	Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error)
+	UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error)
+	DeleteSchedule(ctx context.Context, id uint64) error
+	SchedulesByOwner(ctx context.Context, owner string) ([]stretchbot.Schedule, error)
+	SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbot.Schedule, error)
+	AddCompletion(ctx context.Context, c stretchbot.Completion) error
+	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
+	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
+	CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error)
+	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
+	BreakCounts(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
+	ExportJSON(ctx context.Context, userID string) ([]byte, error)
+	Forget(ctx context.Context, userID string) ([]uint64, error)
+}
+
+// Scheduler is what the handlers need from the scheduler.
+// *scheduler.Scheduler implements it.
+type Scheduler interface {
+	Arm(s stretchbot.Schedule, lastFired time.Time) error
+	Remove(id uint64)
+	NextFire(id uint64) (time.Time, bool)
+}
+
+// Config holds the dependencies of a Bot.
+type Config struct {
+	Store     Store
+	Scheduler Scheduler
+	Catalog   *stretchbot.Catalog
+	Now       func() time.Time // defaults to time.Now
+	Logger    *slog.Logger     // defaults to slog.Default()
+	// SnoozeFor is how long the Snooze button waits (default 10 minutes).
+	SnoozeFor time.Duration
+	// Chart draws the stats chart; nil leaves the chart out.
+	Chart ChartRenderer
+	// Console makes texts fit a terminal: no Discord-only markup such as
+	// <t:...> timestamps.
+	Console bool
+}
+
+// Bot answers interactions. It is safe for concurrent use.
+type Bot struct {
+	cfg    Config
+	log    *slog.Logger
+	leaves map[string]leaf
+	routes map[string]handlerFunc
+}
+
+type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
+
+// New returns a Bot.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Store == nil || cfg.Scheduler == nil || cfg.Catalog == nil {
+		return nil, fmt.Errorf("bot: store, scheduler and catalogue are required")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SnoozeFor <= 0 {
+		cfg.SnoozeFor = 10 * time.Minute
+	}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves()}
+	b.routes = map[string]handlerFunc{
+		"stretch now":            b.stretchNow,
+		"stretch done":           b.stretchDone,
+		"stretch stats":          b.stretchStats,
+		"stretch timezone":       b.stretchTimezone,
+		"stretch help":           b.stretchHelp,
+		"stretch remind set":     b.remindSet,
+		"stretch remind list":    b.remindList,
+		"stretch remind remove":  b.remindRemove,
+		"stretch remind pause":   b.remindPause,
+		"stretch remind resume":  b.remindResume,
+		"stretch privacy export": b.privacyExport,
+		"stretch privacy forget": b.privacyForget,
+		"checkin":                b.checkinStart,
+		"stretchbreak set":       b.breakSet,
+		"stretchbreak list":      b.breakList,
+		"stretchbreak remove":    b.breakRemove,
+		"stretchbreak stats":     b.breakStats,
+	}
+	for path := range b.leaves {
+		if b.routes[path] == nil {
+			return nil, fmt.Errorf("bot: command %q has no handler", path)
+		}
+	}
+	return b, nil
+}
+
+func (b *Bot) now() time.Time { return b.cfg.Now() }
+
+// Handle answers one interaction. It never returns an error: failures become
+// a friendly ephemeral reply, and internal errors are logged.
+func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
+	start := b.now()
+	var (
+		r     Reply
+		err   error
+		route string
+	)
+	switch in.Kind {
+	case KindCommand:
+		route = in.Command
+		r, err = b.command(ctx, in)
+	case KindButton:
+		route = "button"
+		r, err = b.button(ctx, in)
+	case KindAutocomplete:
+		route = "autocomplete " + in.Command
+		r = b.autocomplete(ctx, in)
+	default:
+		err = stretchbot.Errorf(stretchbot.EINVALID, "I don't know how to handle that.")
+	}
+	if err != nil {
+		code := stretchbot.ErrorCode(err)
+		if code == stretchbot.EINTERNAL {
+			b.log.ErrorContext(ctx, "interaction failed", "route", route, "user", in.UserID, "err", err)
+		} else {
+			b.log.DebugContext(ctx, "interaction refused", "route", route, "user", in.UserID, "code", code)
+		}
+		return Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(err)}
+	}
+	if notice := b.takeNotice(ctx, in); notice != "" && in.Kind != KindAutocomplete {
+		r.Content = strings.TrimSpace(notice + "\n\n" + r.Content)
+	}
+	b.log.DebugContext(ctx, "interaction", "route", route, "user", in.UserID, "took", b.now().Sub(start))
+	return r
+}
+
+// Slow reports whether answering in may take longer than Discord's 3 s
+// window, so the transport should defer the response first.
+func (b *Bot) Slow(in Interaction) bool {
+	return in.Kind == KindCommand && (in.Command == "stretch stats" || in.Command == "stretch privacy export" || in.Command == "stretchbreak stats")
+}
+
+// takeNotice returns and clears a message waiting for the user, such as
+// "your DMs are closed, so your reminders are paused".
+func (b *Bot) takeNotice(ctx context.Context, in Interaction) string {
+	if in.UserID == "" {
+		return ""
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil || u.Notice == "" {
+		return ""
+	}
+	var notice string
+	_, err = b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		notice, u.Notice = u.Notice, ""
+		return nil
+	})
+	if err != nil {
+		b.log.WarnContext(ctx, "clear notice", "user", in.UserID, "err", err)
+		return ""
+	}
+	return notice
+}
+
+func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
+	l, ok := b.leaves[in.Command]
+	if !ok {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "I don't know the command /%s. Try /stretch help.", truncateText(in.Command, 40))
+	}
+	if l.root.GuildOnly && in.GuildID == "" {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s works only in a server channel.", l.root.Name)
+	}
+	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
+		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "Only people who can manage this server can change stretch breaks.")
+	}
+	if err := checkOptions(l.spec, in.Options); err != nil {
+		return Reply{}, err
+	}
+	return b.routes[in.Command](ctx, in)
+}
+
+// checkOptions validates options against the spec. Discord does this too,
+// but the console and hand-made requests do not.
+func checkOptions(spec CommandSpec, opts map[string]string) error {
+	for name, v := range opts {
+		i := slices.IndexFunc(spec.Options, func(o OptionSpec) bool { return o.Name == name })
+		if i < 0 {
+			return stretchbot.Errorf(stretchbot.EINVALID, "/%s has no option %q.", spec.Name, truncateText(name, 32))
+		}
+		o := spec.Options[i]
+		switch {
+		case o.Type == OptBoolean:
+			if _, err := strconv.ParseBool(v); err != nil {
+				return stretchbot.Errorf(stretchbot.EINVALID, "%s takes true or false.", o.Name)
+			}
+		case o.Type == OptInteger:
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				return stretchbot.Errorf(stretchbot.EINVALID, "%s takes a whole number.", o.Name)
+			}
+		case len(o.Choices) > 0 && !slices.Contains(o.Choices, strings.ToLower(v)):
+			return stretchbot.Errorf(stretchbot.EINVALID, "%s takes one of: %s.", o.Name, strings.Join(o.Choices, ", "))
+		}
+	}
+	for _, o := range spec.Options {
+		if o.Required && strings.TrimSpace(opts[o.Name]) == "" {
+			return stretchbot.Errorf(stretchbot.EINVALID, "Please give %s (%s).", o.Name, o.Description)
+		}
+	}
+	return nil
+}
+
+func boolOption(in Interaction, name string) bool {
+	v, _ := strconv.ParseBool(in.Option(name))
+	return v
+}
+
+func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
+	id, err := parseCustomID(in.CustomID)
+	if err != nil {
+		return Reply{}, err
+	}
+	// Every personal button names its owner; only the owner may press it.
+	if owner := id.owner(); owner != "" && owner != in.UserID {
+		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "This button belongs to someone else. Try /stretch now for your own stretch.")
+	}
+	switch id.action {
+	case actStart, actSide:
+		return b.clickSide(ctx, in, id)
+	case actDone:
+		return b.clickDone(ctx, in, id)
+	case actSkip:
+		return b.clickSkip(ctx, in, id)
+	case actShow:
+		return b.clickShow(ctx, in, id)
+	case actSnooze:
+		return b.clickSnooze(ctx, in, id)
+	case actRemove:
+		return b.clickRemove(ctx, in, id)
+	case actBreak:
+		return b.clickBreak(ctx, in, id)
+	case actForget:
+		return b.clickForget(ctx, in)
+	case actKeep:
+		return Reply{Update: true, Ephemeral: true, Content: "Nothing was deleted. Your data stays as it was."}, nil
+	case actCheckIn:
+		return b.clickCheckIn(ctx, in, id)
+	case actRecheck:
+		return b.clickRecheck(ctx, in, id)
+	case actNow:
+		r, err := b.stretchNow(ctx, in)
+		return r, err
+	}
+	return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+}
+
+// owner returns the user a custom_id belongs to, "" for shared buttons.
+func (c customID) owner() string {
+	switch c.action {
+	case actStart, actSide, actDone, actSkip, actShow, actSnooze, actRemove:
+		return c.args[1]
+	case actForget, actKeep, actCheckIn, actRecheck, actNow:
+		return c.args[0]
+	}
+	return ""
+}
+
+func truncateText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

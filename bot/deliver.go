@@ -1,0 +1,116 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// ErrUnreachable marks a send that can never succeed as things stand: the
+// user closed their DMs, or the channel is gone. Retrying will not help.
+var ErrUnreachable = errors.New("recipient unreachable")
+
+// Destination is where a message goes: a channel, or a DM to UserID when
+// ChannelID is empty.
+type Destination struct {
+	UserID    string
+	ChannelID string
+}
+
+// Sender posts messages for the scheduler; each transport has one.
+type Sender interface {
+	Send(ctx context.Context, to Destination, r Reply) error
+}
+
+// Deliver posts one due occurrence of schedule id. The scheduler has already
+// recorded the occurrence as fired, so Deliver sends at most once. It reads
+// the schedule fresh from the store: one removed or paused since it was armed
+// is not sent.
+func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time, late bool) error {
+	s, err := b.cfg.Store.Schedule(ctx, id)
+	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load schedule %d: %w", id, err)
+	}
+	if s.Paused {
+		return nil
+	}
+	if s.OneShot() {
+		// A one-shot is done once it fires, whatever happens to the send.
+		defer func() {
+			if err := b.cfg.Store.DeleteSchedule(context.WithoutCancel(ctx), s.ID); err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
+				b.log.WarnContext(ctx, "delete one-shot", "schedule", s.ID, "err", err)
+			}
+		}()
+	}
+	var r Reply
+	switch s.Kind {
+	case stretchbot.KindBreak:
+		r = b.breakMessage(s, at, 0)
+		return b.send(ctx, send, s, Destination{ChannelID: s.ChannelID}, r)
+	case stretchbot.KindCheckIn:
+		r = Reply{Content: "🩺 Time for your check-in. Run `/checkin` when you have a minute: it takes about one."}
+	default:
+		u, err := b.cfg.Store.User(ctx, s.Owner)
+		if err != nil {
+			return fmt.Errorf("load user %s: %w", s.Owner, err)
+		}
+		if u.RemindersPaused(b.now()) {
+			b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
+			return nil
+		}
+		st, ok := b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+		if !ok {
+			return fmt.Errorf("schedule %d: catalogue is empty", s.ID)
+		}
+		r = b.stretchReply(st, s.Owner, true)
+		r.Content = "⏰ Time to stretch!"
+		if late {
+			r.Content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"
+		}
+	}
+	if s.ChannelID != "" {
+		r.Content = "<@" + s.Owner + "> " + r.Content
+		r.Mention = s.Owner
+	}
+	if s.Kind == stretchbot.KindCheckIn {
+		r.Ephemeral = false
+	}
+	return b.send(ctx, send, s, Destination{UserID: s.Owner, ChannelID: s.ChannelID}, r)
+}
+
+// send posts r; when the recipient is unreachable it pauses the schedule and
+// leaves the owner a note for the next time they use a command.
+func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to Destination, r Reply) error {
+	err := send.Send(ctx, to, r)
+	if err == nil || !errors.Is(err, ErrUnreachable) {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	if _, uerr := b.cfg.Store.UpdateSchedule(ctx, s.ID, func(s *stretchbot.Schedule) error {
+		s.Paused = true
+		return nil
+	}); uerr != nil && stretchbot.ErrorCode(uerr) != stretchbot.ENOTFOUND {
+		b.log.ErrorContext(ctx, "pause unreachable schedule", "schedule", s.ID, "err", uerr)
+	}
+	b.cfg.Scheduler.Remove(s.ID)
+	notice := "⚠️ I could not send you a reminder, so your reminders are paused. Allow direct messages from this server's members (Privacy Settings), then run `/stretch remind resume`."
+	if to.ChannelID != "" {
+		notice = "⚠️ I could not post your reminder in its channel, so it is paused. Check that I can still write there, then run `/stretch remind resume`."
+	}
+	if s.Kind == stretchbot.KindBreak {
+		return err
+	}
+	if _, uerr := b.cfg.Store.UpdateUser(ctx, s.Owner, func(u *stretchbot.User) error {
+		u.Notice = notice
+		return nil
+	}); uerr != nil {
+		b.log.ErrorContext(ctx, "leave notice", "user", s.Owner, "err", uerr)
+	}
+	return err
+}

@@ -1,0 +1,121 @@
+package bot
+
+import (
+	"strings"
+)
+
+// Kind is the kind of an interaction.
+type Kind int
+
+// Interaction kinds.
+const (
+	KindCommand Kind = iota
+	KindButton
+	KindAutocomplete
+)
+
+// Interaction is one user action, whatever the transport.
+type Interaction struct {
+	Kind      Kind
+	UserID    string
+	UserName  string
+	GuildID   string // empty in DMs
+	ChannelID string
+	// Permissions are the member's permissions in the channel (Discord's
+	// bit set); zero in DMs.
+	Permissions int64
+	// Command is the full command path, e.g. "stretch remind set".
+	Command string
+	// Options are the leaf options by name, as typed.
+	Options map[string]string
+	// Focused is the option being typed, for autocomplete.
+	Focused string
+	// CustomID is the button's custom_id, for button clicks.
+	CustomID string
+}
+
+// Option returns the trimmed value of an option, "" when absent.
+func (in Interaction) Option(name string) string {
+	return strings.TrimSpace(in.Options[name])
+}
+
+// Reply is the answer to an interaction, or a message the bot posts.
+type Reply struct {
+	// Ephemeral replies are seen only by the person who asked.
+	Ephemeral bool
+	// Update edits the message the clicked button is on, instead of
+	// sending a new one.
+	Update  bool
+	Content string
+	Cards   []Card
+	Rows    [][]Button
+	Files   []File
+	// Choices answers an autocomplete request.
+	Choices []Choice
+	// Mention is the user a channel message is for; the transport makes the
+	// mention ping only that user.
+	Mention string
+}
+
+// Card is a block of formatted text (a Discord embed).
+type Card struct {
+	Title       string
+	Description string
+	Color       int
+	Fields      []Field
+	Footer      string
+	Image       string // name of a File to show inside the card
+}
+
+// Field is a titled paragraph of a Card.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// ButtonStyle is how a button looks.
+type ButtonStyle int
+
+// Button styles, matching Discord's.
+const (
+	Primary ButtonStyle = iota + 1
+	Secondary
+	Success
+	Danger
+)
+
+// Button is a clickable action. ID is the custom_id the click comes back with.
+type Button struct {
+	Label    string
+	ID       string
+	Style    ButtonStyle
+	Disabled bool
+}
+
+// File is an attachment.
+type File struct {
+	Name        string
+	ContentType string
+	Data        []byte
+	Description string // alt text
+}
+
+// Choice is one autocomplete suggestion.
+type Choice struct {
+	Name  string
+	Value string
+}
+
+// Colours of cards, readable on Discord's dark and light themes.
+const (
+	colorStretch   = 0x3BA55C // calm green
+	colorInfo      = 0x5865F2 // Discord blurple
+	colorWarning   = 0xFAA61A // amber
+	colorUrgent    = 0xED4245 // red
+	colorEmergency = 0xB00020 // deep red
+)
+
+// message is a small helper for a plain ephemeral text reply.
+func message(format string) Reply {
+	return Reply{Ephemeral: true, Content: format}
+}

@@ -1,0 +1,298 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// addSchedule stores a new schedule and arms it. If arming fails the stored
+// schedule is removed again, so nothing half-made stays behind.
+func (b *Bot) addSchedule(ctx context.Context, s *stretchbot.Schedule) error {
+	if err := b.cfg.Store.CreateSchedule(ctx, s); err != nil {
+		return err
+	}
+	if err := b.cfg.Scheduler.Arm(*s, time.Time{}); err != nil {
+		if derr := b.cfg.Store.DeleteSchedule(ctx, s.ID); derr != nil {
+			b.log.ErrorContext(ctx, "undo schedule", "schedule", s.ID, "err", derr)
+		}
+		return err
+	}
+	return nil
+}
+
+// timeAndDays reads the time, days and time zone options shared by
+// reminders and breaks. The zone falls back to the user's saved one.
+func (b *Bot) timeAndDays(ctx context.Context, in Interaction) (spec string, loc *time.Location, err error) {
+	h, m, err := stretchbot.ParseTimeOfDay(in.Option("time"))
+	if err != nil {
+		return "", nil, err
+	}
+	days, err := stretchbot.ParseDays(in.Option("days"))
+	if err != nil {
+		return "", nil, err
+	}
+	tz := in.Option("timezone")
+	if tz == "" {
+		u, err := b.cfg.Store.User(ctx, in.UserID)
+		if err != nil {
+			return "", nil, fmt.Errorf("load user %s: %w", in.UserID, err)
+		}
+		tz = u.TimeZone
+	}
+	if tz == "" {
+		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone: (start typing, e.g. Europe/Berlin), or set it once with /stretch timezone.")
+	}
+	loc, err = stretchbot.LoadLocation(tz)
+	if err != nil {
+		return "", nil, err
+	}
+	return stretchbot.DailySpec(h, m, days), loc, nil
+}
+
+func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
+	spec, loc, err := b.timeAndDays(ctx, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindReminder, Spec: spec, TimeZone: loc.String(), Created: b.now()}
+	if strings.EqualFold(in.Option("where"), "here") && in.GuildID != "" {
+		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
+	}
+	if err := b.addSchedule(ctx, &s); err != nil {
+		return Reply{}, err
+	}
+	// Remember the zone so the next reminder needs no timezone option.
+	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		if u.TimeZone == "" {
+			u.TimeZone = loc.String()
+		}
+		return nil
+	}); err != nil {
+		b.log.WarnContext(ctx, "remember time zone", "user", in.UserID, "err", err)
+	}
+	where := "by direct message"
+	if s.ChannelID != "" {
+		where = "in this channel"
+	}
+	text := fmt.Sprintf("⏰ Reminder #%d set: %s, %s.", s.ID, s.Describe(), where)
+	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
+		text += fmt.Sprintf("\nNext one: %s (%s).", b.full(next, loc), b.relative(next, loc))
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err == nil && u.RemindersPaused(b.now()) {
+		text += "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
+	}
+	return message(text), nil
+}
+
+func (b *Bot) ownSchedules(ctx context.Context, userID string) ([]stretchbot.Schedule, error) {
+	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
+	}
+	var out []stretchbot.Schedule
+	for _, s := range all {
+		if s.Kind == stretchbot.KindReminder {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
+	list, err := b.ownSchedules(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(list) == 0 {
+		return message("You have no reminders yet. Add one with `/stretch remind set time:7:30`."), nil
+	}
+	var lines []string
+	var buttons []Button
+	for _, s := range list {
+		loc, _ := s.Location()
+		line := fmt.Sprintf("**#%d** %s", s.ID, s.Describe())
+		if s.ChannelID != "" {
+			line += " in <#" + s.ChannelID + ">"
+			if b.cfg.Console {
+				line = fmt.Sprintf("#%d %s in a channel", s.ID, s.Describe())
+			}
+		}
+		if s.Paused {
+			line += " — paused"
+		} else if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok && loc != nil {
+			line += " — next " + b.relative(next, loc)
+		}
+		lines = append(lines, line)
+		buttons = append(buttons, Button{Label: fmt.Sprintf("Remove #%d", s.ID), ID: makeID(actRemove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	desc := strings.Join(lines, "\n")
+	if u.RemindersPaused(b.now()) {
+		desc += "\n\n⏸ All reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."
+	}
+	return Reply{Ephemeral: true, Cards: []Card{{Title: "Your reminders", Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
+}
+
+func pausedUntil(b *Bot, u stretchbot.User) string {
+	if u.PausedUntil.IsZero() {
+		return ""
+	}
+	loc, err := stretchbot.LoadLocation(u.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return " until " + b.full(u.PausedUntil, loc)
+}
+
+// chunkButtons lays buttons out in rows of five, at most five rows.
+func chunkButtons(bs []Button) [][]Button {
+	var rows [][]Button
+	for len(bs) > 0 && len(rows) < 5 {
+		n := min(5, len(bs))
+		rows = append(rows, bs[:n])
+		bs = bs[n:]
+	}
+	return rows
+}
+
+func (b *Bot) remindRemove(ctx context.Context, in Interaction) (Reply, error) {
+	id, err := strconv.ParseUint(in.Option("id"), 10, 64)
+	if err != nil {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "Give the reminder's number from /stretch remind list.")
+	}
+	if err := b.removeOwn(ctx, in.UserID, id, stretchbot.KindReminder); err != nil {
+		return Reply{}, err
+	}
+	return message(fmt.Sprintf("🗑 Reminder #%d removed.", id)), nil
+}
+
+func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customID) (Reply, error) {
+	sid, ok := id.uintArg(0)
+	if !ok {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+	}
+	if err := b.removeOwn(ctx, in.UserID, sid, stretchbot.KindReminder); err != nil {
+		return Reply{}, err
+	}
+	r, err := b.remindList(ctx, in)
+	if err != nil {
+		return Reply{}, err
+	}
+	r.Update = true
+	r.Content = fmt.Sprintf("🗑 Reminder #%d removed.", sid)
+	return r, nil
+}
+
+// removeOwn deletes a schedule of the given kind owned by userID. Someone
+// else's schedule looks exactly like a missing one, so ids leak nothing.
+func (b *Bot) removeOwn(ctx context.Context, userID string, id uint64, kind stretchbot.ScheduleKind) error {
+	notFound := stretchbot.Errorf(stretchbot.ENOTFOUND, "You have no reminder #%d. See /stretch remind list.", id)
+	s, err := b.cfg.Store.Schedule(ctx, id)
+	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND || (err == nil && (s.Owner != userID || s.Kind != kind)) {
+		return notFound
+	}
+	if err != nil {
+		return fmt.Errorf("load schedule %d: %w", id, err)
+	}
+	b.cfg.Scheduler.Remove(id)
+	if err := b.cfg.Store.DeleteSchedule(ctx, id); err != nil {
+		if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND {
+			return notFound
+		}
+		return fmt.Errorf("delete schedule %d: %w", id, err)
+	}
+	return nil
+}
+
+// parsePauseFor reads "2h", "3d", "1w", "90m" or a Go duration.
+func parsePauseFor(s string) (time.Duration, error) {
+	s = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+	bad := stretchbot.Errorf(stretchbot.EINVALID, "I could not read %q as a length of time. Try 2h, 3d or 1w.", truncateText(s, 20))
+	if s == "" {
+		return 0, nil
+	}
+	unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
+	if u, ok := unit[s[len(s)-1]]; ok {
+		n, err := strconv.Atoi(s[:len(s)-1])
+		if err != nil || n <= 0 || n > 10000 {
+			return 0, bad
+		}
+		d := time.Duration(n) * u
+		if d > 366*24*time.Hour {
+			return 0, stretchbot.Errorf(stretchbot.EINVALID, "A pause can last at most a year. Leave out \"for\" to pause until you resume.")
+		}
+		return d, nil
+	}
+	return 0, bad
+}
+
+func (b *Bot) remindPause(ctx context.Context, in Interaction) (Reply, error) {
+	d, err := parsePauseFor(in.Option("for"))
+	if err != nil {
+		return Reply{}, err
+	}
+	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		if u.Paused == stretchbot.PauseCheckIn && u.RemindersPaused(b.now()) {
+			return nil // a safety pause stays until the user resumes on purpose
+		}
+		u.Paused = stretchbot.PauseByUser
+		u.PausedUntil = time.Time{}
+		if d > 0 {
+			u.PausedUntil = b.now().Add(d)
+		}
+		return nil
+	})
+	if err != nil {
+		return Reply{}, fmt.Errorf("pause reminders of %s: %w", in.UserID, err)
+	}
+	return message("⏸ Your reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."), nil
+}
+
+func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
+	var was stretchbot.PauseReason
+	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		was = u.Paused
+		u.Paused, u.PausedUntil = stretchbot.PauseNone, time.Time{}
+		return nil
+	}); err != nil {
+		return Reply{}, fmt.Errorf("resume reminders of %s: %w", in.UserID, err)
+	}
+	// Schedules paused one by one (DMs were closed) come back too.
+	list, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("list schedules of %s: %w", in.UserID, err)
+	}
+	for _, s := range list {
+		if !s.Paused {
+			continue
+		}
+		s, err := b.cfg.Store.UpdateSchedule(ctx, s.ID, func(s *stretchbot.Schedule) error {
+			s.Paused = false
+			return nil
+		})
+		if err != nil {
+			return Reply{}, fmt.Errorf("resume schedule %d: %w", s.ID, err)
+		}
+		// Arm from now: what was missed while paused is not sent late.
+		if err := b.cfg.Scheduler.Arm(s, b.now()); err != nil {
+			return Reply{}, fmt.Errorf("arm schedule %d: %w", s.ID, err)
+		}
+	}
+	text := "▶️ Your reminders are on again."
+	if was == stretchbot.PauseCheckIn {
+		text += " Go gently, and run /checkin again if anything changes."
+	}
+	if len(list) == 0 {
+		text += " You have none yet: `/stretch remind set time:7:30`."
+	}
+	return message(text), nil
+}

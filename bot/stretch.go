@@ -1,0 +1,367 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// stretchCard renders a stretch as a card.
+func stretchCard(s stretchbot.Stretch) Card {
+	var steps strings.Builder
+	for i, step := range s.Steps {
+		fmt.Fprintf(&steps, "%d. %s\n", i+1, step)
+	}
+	fields := []Field{
+		{Name: "Steps", Value: strings.TrimSpace(steps.String())},
+		{Name: "Hold", Value: s.HoldText()},
+		{Name: "Breathe", Value: s.Breathing},
+	}
+	if len(s.Cautions) > 0 {
+		fields = append(fields, Field{Name: "Take care", Value: "• " + strings.Join(s.Cautions, "\n• ")})
+	}
+	return Card{
+		Title:       s.Name,
+		Description: s.Summary,
+		Color:       colorStretch,
+		Fields:      fields,
+		Footer:      "Gentle is the goal: stop if it hurts sharply. Unsure? Try /checkin.",
+	}
+}
+
+// stretchButtons are the buttons under a stretch: Start, Done, (Snooze,)
+// Skip, then its variants.
+func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) [][]Button {
+	row := []Button{
+		{Label: "Start", ID: makeID(actStart, s.ID, owner), Style: Primary},
+		{Label: "Done", ID: makeID(actDone, s.ID, owner), Style: Success},
+	}
+	if snooze {
+		row = append(row, Button{Label: fmt.Sprintf("Snooze %d min", int(b.cfg.SnoozeFor.Minutes())), ID: makeID(actSnooze, s.ID, owner), Style: Secondary})
+	}
+	row = append(row, Button{Label: "Skip", ID: makeID(actSkip, s.ID, owner), Style: Secondary})
+	rows := [][]Button{row}
+	var variants []Button
+	base := b.cfg.Catalog.Base(s)
+	if base.ID != s.ID {
+		variants = append(variants, Button{Label: "Basic version", ID: makeID(actShow, base.ID, owner), Style: Secondary})
+	}
+	for _, v := range b.cfg.Catalog.Variants(base.ID) {
+		if v.ID != s.ID {
+			variants = append(variants, Button{Label: v.VariantLabel, ID: makeID(actShow, v.ID, owner), Style: Secondary})
+		}
+	}
+	if len(variants) > 5 {
+		variants = variants[:5]
+	}
+	if len(variants) > 0 {
+		rows = append(rows, variants)
+	}
+	return rows
+}
+
+func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool) Reply {
+	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze)}
+}
+
+func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
+	var f stretchbot.Filter
+	var err error
+	if f.Position, err = stretchbot.ParsePosition(in.Option("position")); err != nil {
+		return Reply{}, err
+	}
+	if f.Equipment, err = stretchbot.ParseEquipment(in.Option("equipment")); err != nil {
+		return Reply{}, err
+	}
+	f.SpasmSafe = boolOption(in, "spasm")
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	s, ok := b.cfg.Catalog.Next(u.Recent, f)
+	if !ok {
+		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No stretch fits those choices. Try fewer filters, for example just position:floor.")
+	}
+	r := b.stretchReply(s, in.UserID, false)
+	r.Ephemeral = !boolOption(in, "share")
+	if f.SpasmSafe {
+		r.Content = b.cfg.Catalog.About.DuringSpasm
+	}
+	if u.RemindersPaused(b.now()) && u.Paused == stretchbot.PauseCheckIn {
+		r.Content = strings.TrimSpace(r.Content + "\n\nYour last check-in suggested seeing a doctor. Stretch only within comfort until you have.")
+	}
+	return r, nil
+}
+
+// clickSide starts the hold for one side: the message shows a live
+// countdown with Discord's relative timestamp, so no per-second edits.
+func (b *Bot) clickSide(ctx context.Context, in Interaction, id customID) (Reply, error) {
+	s, err := b.stretchFromID(id.args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	side := 1
+	if id.action == actSide {
+		n, err := strconv.Atoi(id.args[2])
+		if err != nil || n < 1 || n > s.Sides() {
+			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+		}
+		side = n
+	}
+	now := b.now()
+	end := now.Add(time.Duration(s.HoldMax) * time.Second)
+	tz := b.userLocation(ctx, in.UserID)
+	card := Card{Title: s.Name, Color: colorStretch}
+	which := ""
+	if s.PerSide {
+		which = fmt.Sprintf(" — side %d of 2", side)
+		card.Title += which
+	}
+	card.Description = fmt.Sprintf("Hold gently for %d to %d seconds. Time is up %s.\n\n%s",
+		s.HoldMin, s.HoldMax, b.relative(end, tz), s.Breathing)
+	var row []Button
+	if side < s.Sides() {
+		card.Footer = "When the time is up, switch to the other side."
+		row = append(row, Button{Label: "Other side", ID: makeID(actSide, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
+	} else {
+		card.Footer = "All done? Press Done to log it."
+		row = append(row, Button{Label: "Done", ID: makeID(actDone, s.ID, in.UserID), Style: Success})
+	}
+	row = append(row, Button{Label: "Skip", ID: makeID(actSkip, s.ID, in.UserID), Style: Secondary})
+	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}}, nil
+}
+
+func (b *Bot) clickDone(ctx context.Context, in Interaction, id customID) (Reply, error) {
+	s, err := b.stretchFromID(id.args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceButton)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Update: true, Content: fmt.Sprintf("✅ %s logged. %s", s.Name, text),
+		Rows: [][]Button{{{Label: "Another stretch", ID: makeID(actNow, in.UserID), Style: Secondary}}}}, nil
+}
+
+// logCompletion stores a completion, moves the rotation on and returns a
+// short progress line.
+func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
+	now := b.now()
+	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
+		return "", fmt.Errorf("log completion for %s: %w", userID, err)
+	}
+	if stretchID != "" {
+		if _, err := b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
+			u.Remember(stretchID)
+			return nil
+		}); err != nil {
+			return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+		}
+	}
+	loc := b.userLocation(ctx, userID)
+	history, err := b.cfg.Store.Completions(ctx, userID, now.AddDate(-1, 0, -2), now.Add(time.Second))
+	if err != nil {
+		return "", fmt.Errorf("load completions for %s: %w", userID, err)
+	}
+	st := stretchbot.Summarize(history, loc, now, 1)
+	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customID) (Reply, error) {
+	if _, err := b.stretchFromID(id.args[0]); err != nil {
+		return Reply{}, err
+	}
+	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		u.Remember(id.args[0])
+		return nil
+	})
+	if err != nil {
+		return Reply{}, fmt.Errorf("skip for %s: %w", in.UserID, err)
+	}
+	next, ok := b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+	if !ok {
+		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No other stretch to show.")
+	}
+	r := b.stretchReply(next, in.UserID, false)
+	r.Update = true
+	return r, nil
+}
+
+func (b *Bot) clickShow(_ context.Context, in Interaction, id customID) (Reply, error) {
+	s, err := b.stretchFromID(id.args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	r := b.stretchReply(s, in.UserID, false)
+	r.Update = true
+	return r, nil
+}
+
+func (b *Bot) clickSnooze(ctx context.Context, in Interaction, id customID) (Reply, error) {
+	if _, err := b.stretchFromID(id.args[0]); err != nil {
+		return Reply{}, err
+	}
+	at := b.now().Add(b.cfg.SnoozeFor)
+	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindSnooze, At: at, TimeZone: "UTC", Created: b.now()}
+	if in.GuildID != "" {
+		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
+	}
+	if err := b.addSchedule(ctx, &s); err != nil {
+		return Reply{}, err
+	}
+	return Reply{Update: true, Content: fmt.Sprintf("😴 Snoozed. I'll remind you again %s.", b.relative(at, b.userLocation(ctx, in.UserID)))}, nil
+}
+
+func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
+	name := in.Option("stretch")
+	var s stretchbot.Stretch
+	if name != "" {
+		var ok bool
+		if s, ok = b.findStretch(name); !ok {
+			return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+		}
+	}
+	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceManual)
+	if err != nil {
+		return Reply{}, err
+	}
+	what := "Stretch"
+	if s.ID != "" {
+		what = s.Name
+	}
+	return Reply{Ephemeral: true, Content: fmt.Sprintf("✅ %s logged. %s", what, text)}, nil
+}
+
+func (b *Bot) findStretch(q string) (stretchbot.Stretch, bool) {
+	if s, ok := b.cfg.Catalog.Get(q); ok {
+		return s, true
+	}
+	for _, s := range b.cfg.Catalog.Stretches {
+		if strings.EqualFold(s.Name, q) {
+			return s, true
+		}
+	}
+	return stretchbot.Stretch{}, false
+}
+
+func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
+	s, ok := b.cfg.Catalog.Get(id)
+	if !ok {
+		return stretchbot.Stretch{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+	}
+	return s, nil
+}
+
+func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
+	a := b.cfg.Catalog.About
+	card := Card{
+		Title:       "How stretchbot works",
+		Description: a.Intro + "\n\n" + a.DuringSpasm,
+		Color:       colorInfo,
+		Fields: []Field{
+			{Name: "Start here", Value: "`/stretch now` shows your next stretch. `/stretch remind set time:7:30` reminds you every day. `/stretch stats` shows your streak. `/checkin` is a short symptom check."},
+			{Name: "Common triggers of a spasm", Value: "• " + strings.Join(a.Causes, "\n• ")},
+			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ") + "\n\nNumbness between the legs, new bladder or bowel trouble, or weak legs need help **now**: run `/checkin` or call your local emergency number."},
+			{Name: "Good habits", Value: "• " + strings.Join(a.Habits, "\n• ")},
+			{Name: "Your data", Value: "Only you see your answers. `/stretch privacy export` gives you everything stored about you; `/stretch privacy forget` deletes it."},
+		},
+		Footer: "stretchbot is an automated reminder bot, not a clinician.",
+	}
+	return Reply{Ephemeral: true, Cards: []Card{card}}, nil
+}
+
+func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error) {
+	name := in.Option("name")
+	if name == "" {
+		u, err := b.cfg.Store.User(ctx, in.UserID)
+		if err != nil {
+			return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+		}
+		if u.TimeZone == "" {
+			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin` (start typing to search)."), nil
+		}
+		return message(fmt.Sprintf("Your time zone is %s.", u.TimeZone)), nil
+	}
+	loc, err := stretchbot.LoadLocation(name)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		u.TimeZone = loc.String()
+		return nil
+	}); err != nil {
+		return Reply{}, fmt.Errorf("set time zone for %s: %w", in.UserID, err)
+	}
+	return message(fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))), nil
+}
+
+func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
+	q := strings.ToLower(strings.TrimSpace(in.Option(in.Focused)))
+	var out []Choice
+	add := func(name, value string) bool {
+		out = append(out, Choice{Name: name, Value: value})
+		return len(out) < 25 // Discord shows at most 25 choices
+	}
+	switch in.Focused {
+	case "timezone", "name":
+		for _, z := range zoneNames {
+			if q == "" || strings.Contains(strings.ToLower(z), q) {
+				if !add(z, z) {
+					break
+				}
+			}
+		}
+	case "stretch":
+		for _, s := range b.cfg.Catalog.Stretches {
+			if q == "" || strings.Contains(strings.ToLower(s.Name), q) || strings.Contains(s.ID, q) {
+				if !add(s.Name, s.ID) {
+					break
+				}
+			}
+		}
+	}
+	return Reply{Choices: out}
+}
+
+// userLocation returns the user's time zone, UTC when unset or unreadable.
+func (b *Bot) userLocation(ctx context.Context, userID string) *time.Location {
+	u, err := b.cfg.Store.User(ctx, userID)
+	if err != nil || u.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := stretchbot.LoadLocation(u.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// relative renders an instant as Discord's live relative timestamp, or as
+// plain text in the console.
+func (b *Bot) relative(t time.Time, loc *time.Location) string {
+	if b.cfg.Console {
+		d := t.Sub(b.now()).Round(time.Second)
+		return fmt.Sprintf("in %s (at %s)", d, t.In(loc).Format("15:04:05"))
+	}
+	return fmt.Sprintf("<t:%d:R>", t.Unix())
+}
+
+// full renders an instant as a full date and time.
+func (b *Bot) full(t time.Time, loc *time.Location) string {
+	if b.cfg.Console {
+		return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+	}
+	return fmt.Sprintf("<t:%d:F>", t.Unix())
+}
