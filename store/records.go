@@ -1,0 +1,181 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// AddCompletion stores one stretch a user did. Calls from many
+// interactions at once share commits (bbolt Batch), which is what keeps
+// thousands of "Done" clicks a second cheap. It returns EINVALID for a
+// completion without a user or time.
+func (db *DB) AddCompletion(ctx context.Context, c stretchbot.Completion) error {
+	if err := checkID("user", c.UserID); err != nil {
+		return err
+	}
+	if err := checkTime("completion", c.At); err != nil {
+		return err
+	}
+	err := db.batch(ctx, func(tx *bolt.Tx) error { return putCompletion(tx, c) })
+	if err != nil {
+		return fmt.Errorf("add completion for %s: %w", c.UserID, err)
+	}
+	return nil
+}
+
+func putCompletion(tx *bolt.Tx, c stretchbot.Completion) error {
+	b := tx.Bucket(bucketCompletions)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	k := binary.BigEndian.AppendUint64(appendTime(lp(c.UserID), c.At), seq)
+	e := newEnc()
+	e.str(c.StretchID)
+	e.str(string(c.Source))
+	return b.Put(k, e.b)
+}
+
+// Completions returns the user's completions with from <= At < to, oldest
+// first. A zero from or to leaves that side unbounded.
+func (db *DB) Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, err
+	}
+	var out []stretchbot.Completion
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		out = nil
+		return scanUserTimes(tx.Bucket(bucketCompletions), userID, from, to, func(at time.Time, v []byte) error {
+			d := newDec("completion", v)
+			c := stretchbot.Completion{UserID: userID, At: at, StretchID: d.str(), Source: stretchbot.CompletionSource(d.str())}
+			if d.err != nil {
+				return d.err
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list completions of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// AddCheckIn stores the minimum a check-in may keep (CHECKIN.md,
+// Privacy): time, age band, pain, tier and rule version.
+func (db *DB) AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error {
+	if err := checkID("user", r.UserID); err != nil {
+		return err
+	}
+	if err := checkTime("check-in", r.At); err != nil {
+		return err
+	}
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCheckIns)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		k := binary.BigEndian.AppendUint64(appendTime(lp(r.UserID), r.At), seq)
+		e := newEnc()
+		e.varint(int64(r.Age))
+		e.varint(int64(r.Pain))
+		e.varint(int64(r.Tier))
+		e.str(r.RuleVersion)
+		return b.Put(k, e.b)
+	})
+	if err != nil {
+		return fmt.Errorf("add check-in for %s: %w", r.UserID, err)
+	}
+	return nil
+}
+
+// CheckIns returns every stored check-in of the user, oldest first.
+func (db *DB) CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, err
+	}
+	var out []stretchbot.CheckInRecord
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		out = nil
+		return scanUserTimes(tx.Bucket(bucketCheckIns), userID, time.Time{}, time.Time{}, func(at time.Time, v []byte) error {
+			d := newDec("check-in", v)
+			r := stretchbot.CheckInRecord{
+				UserID: userID, At: at,
+				Age: stretchbot.AgeBand(d.varint()), Pain: int(d.varint()), Tier: stretchbot.Tier(d.varint()),
+				RuleVersion: d.str(),
+			}
+			if d.err != nil {
+				return d.err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list check-ins of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// PruneCheckIns deletes every check-in with At strictly before `before`
+// (the 90-day sweeper passes now minus 90 days) and returns how many.
+func (db *DB) PruneCheckIns(ctx context.Context, before time.Time) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCheckIns)
+		limit := tk(before)
+		var doomed [][]byte
+		c := b.Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			// lp(user) at(8) seq(8)
+			if len(k) < 1 || len(k) != 1+int(k[0])+16 {
+				return fmt.Errorf("%w: bad check-in key", ErrCorrupt)
+			}
+			if binary.BigEndian.Uint64(k[1+int(k[0]):]) < limit {
+				doomed = append(doomed, bytes.Clone(k))
+			}
+		}
+		for _, k := range doomed {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(doomed)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune check-ins: %w", err)
+	}
+	return n, nil
+}
+
+// scanUserTimes calls fn for each record of b keyed lp(user) at(8) seq(8)
+// with from <= at < to, in order; zero bounds are open.
+func scanUserTimes(b *bolt.Bucket, userID string, from, to time.Time, fn func(at time.Time, v []byte) error) error {
+	prefix := lp(userID)
+	start := prefix
+	if !from.IsZero() {
+		start = appendTime(bytes.Clone(prefix), from)
+	}
+	c := b.Cursor()
+	for k, v := c.Seek(start); hasPrefixKey(k, prefix); k, v = c.Next() {
+		if len(k) != len(prefix)+16 {
+			return fmt.Errorf("%w: bad record key", ErrCorrupt)
+		}
+		tb := k[len(prefix) : len(prefix)+8]
+		if !to.IsZero() && binary.BigEndian.Uint64(tb) >= tk(to) {
+			break
+		}
+		if err := fn(timeFromKey(tb), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
