@@ -1,0 +1,264 @@
+package discordtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// Options configures a Fake. The zero value is usable: every field has a
+// default.
+type Options struct {
+	// Token is the bot token the fake accepts, without the "Bot " prefix.
+	// Default "test-token".
+	Token string
+	// AppID is the application (and bot user) id. Default "1000000000000000001".
+	AppID string
+	// BotName is the bot user's username. Default "stretchbot".
+	BotName string
+	// Shards is the shard count the bot must identify with. Default 1.
+	Shards int
+	// Guilds are the guild ids listed (as unavailable guilds) in READY, each
+	// on the shard Discord would route it to.
+	Guilds []string
+	// HeartbeatInterval is sent in HELLO. Default 250ms: short so that
+	// heartbeats happen within a test, long enough not to flood the log.
+	HeartbeatInterval time.Duration
+	// PrivilegedIntents are the privileged intents the application is allowed
+	// to request (GUILD_MEMBERS 1<<1, GUILD_PRESENCES 1<<8, MESSAGE_CONTENT
+	// 1<<15). Requesting others closes the gateway with 4014, as on Discord.
+	PrivilegedIntents int
+	// RateLimits configures the rate limiter; nil means DefaultRateLimits().
+	RateLimits *RateLimits
+	// Clock is the fake's notion of "now" for interaction deadlines. Default
+	// time.Now. See also Fake.SetClock and Fake.Advance.
+	Clock func() time.Time
+}
+
+// Fake is a fake Discord: a REST API and a gateway on loopback. All methods
+// are safe for concurrent use.
+type Fake struct {
+	opts   Options
+	t      testing.TB
+	srv    *httptest.Server
+	gw     *gateway
+	rl     *rateLimiter
+	ctx    context.Context // cancelled by Close; ends delays and gateway writers
+	cancel context.CancelFunc
+
+	idSeq atomic.Int64
+
+	mu           sync.Mutex
+	clock        func() time.Time
+	offset       time.Duration
+	requests     []Request
+	rejections   []Rejection
+	rateLimited  int
+	interactions map[string]*interaction // by id
+	byToken      map[string]*interaction
+	messages     map[string]*storedMessage // by message id
+	channelMsgs  map[string][]string       // channel id -> message ids posted via /channels
+	dmChannels   map[string]string         // user id -> DM channel id
+	dmUsers      map[string]string         // DM channel id -> user id
+	closedDMs    map[string]bool
+	commands     map[string][]map[string]any // "" for global, else guild id
+	faults       []*fault
+	delays       []*delay
+	changed      chan struct{} // closed and replaced whenever something is recorded
+	closeOnce    sync.Once
+}
+
+// New starts a fake Discord and registers its Close with t.Cleanup.
+func New(t testing.TB, opts Options) *Fake {
+	t.Helper()
+	f, err := Start(opts)
+	if err != nil {
+		t.Fatalf("discordtest: %v", err)
+	}
+	f.t = t
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Start starts a fake Discord without a testing.TB; the caller must Close it.
+func Start(opts Options) (*Fake, error) {
+	if opts.Token == "" {
+		opts.Token = "test-token"
+	}
+	if opts.AppID == "" {
+		opts.AppID = "1000000000000000001"
+	}
+	if _, err := strconv.ParseUint(opts.AppID, 10, 64); err != nil {
+		return nil, fmt.Errorf("application id %q is not a snowflake: %w", opts.AppID, err)
+	}
+	if opts.BotName == "" {
+		opts.BotName = "stretchbot"
+	}
+	if opts.Shards <= 0 {
+		opts.Shards = 1
+	}
+	if opts.HeartbeatInterval <= 0 {
+		opts.HeartbeatInterval = 250 * time.Millisecond
+	}
+	rls := DefaultRateLimits()
+	if opts.RateLimits != nil {
+		rls = *opts.RateLimits
+	}
+	clock := opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &Fake{
+		opts:         opts,
+		ctx:          ctx,
+		cancel:       cancel,
+		clock:        clock,
+		rl:           newRateLimiter(rls),
+		interactions: map[string]*interaction{},
+		byToken:      map[string]*interaction{},
+		messages:     map[string]*storedMessage{},
+		channelMsgs:  map[string][]string{},
+		dmChannels:   map[string]string{},
+		dmUsers:      map[string]string{},
+		closedDMs:    map[string]bool{},
+		commands:     map[string][]map[string]any{},
+		changed:      make(chan struct{}),
+	}
+	f.gw = newGateway(f)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/gateway", f.gw.serveWS)
+	mux.HandleFunc("/gateway/", f.gw.serveWS)
+	mux.HandleFunc("/", f.serveREST)
+	f.srv = httptest.NewServer(mux)
+	return f, nil
+}
+
+// Close stops the fake: it closes every gateway connection and the HTTP
+// server. It is idempotent. New registers it with t.Cleanup.
+func (f *Fake) Close() {
+	f.closeOnce.Do(func() {
+		f.cancel()
+		f.gw.close()
+		f.srv.Close()
+	})
+}
+
+// URL is the REST base URL, e.g. "http://127.0.0.1:41234": what operators put
+// in DISCORD_API_BASE. The API itself is served under /api/v9 (the version
+// discordgo v0.29.0 uses) and /api/v10.
+func (f *Fake) URL() string { return f.srv.URL }
+
+// GatewayURL is the ws:// URL that GET /gateway and /gateway/bot return.
+func (f *Fake) GatewayURL() string { return "ws" + f.srv.URL[len("http"):] + "/gateway" }
+
+// Token is the bot token the fake accepts, without the "Bot " prefix.
+func (f *Fake) Token() string { return f.opts.Token }
+
+// AppID is the application id, which is also the bot user's id.
+func (f *Fake) AppID() string { return f.opts.AppID }
+
+// Now is the fake's current time: the clock plus any Advance.
+func (f *Fake) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.nowLocked()
+}
+
+func (f *Fake) nowLocked() time.Time { return f.clock().Add(f.offset) }
+
+// SetClock replaces the clock used for interaction deadlines (3 s for the
+// initial response, 15 min for the token). Rate limits always use real time
+// because discordgo sleeps in real time.
+func (f *Fake) SetClock(clock func() time.Time) {
+	if clock == nil {
+		clock = time.Now
+	}
+	f.mu.Lock()
+	f.clock = clock
+	f.mu.Unlock()
+}
+
+// Advance moves the fake's clock forward by d, e.g. Advance(4*time.Second) to
+// make the bot's next initial response late.
+func (f *Fake) Advance(d time.Duration) {
+	f.mu.Lock()
+	f.offset += d
+	f.mu.Unlock()
+}
+
+// CloseDMs makes the user refuse DMs from the bot: messages to their DM
+// channel fail with 403 code 50007, as when a user has closed DMs.
+func (f *Fake) CloseDMs(userID string) {
+	f.mu.Lock()
+	f.closedDMs[userID] = true
+	f.mu.Unlock()
+}
+
+// snowflake returns a fresh, unique snowflake with the current real time in
+// its timestamp bits, so ids sort by creation.
+func (f *Fake) snowflake() string {
+	const discordEpochMs = 1420070400000
+	ms := time.Now().UnixMilli() - discordEpochMs
+	n := f.idSeq.Add(1)
+	return strconv.FormatUint(uint64(ms)<<22|uint64(n&0x3fffff), 10)
+}
+
+// randomToken returns an unguessable interaction token, as Discord's are.
+func randomToken() string {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("discordtest: crypto/rand: %v", err))
+	}
+	return "aW50ZXJhY3Rpb24" + hex.EncodeToString(b[:])
+}
+
+// notifyLocked wakes every WaitFor. f.mu must be held.
+func (f *Fake) notifyLocked() {
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// WaitFor blocks until cond returns true or ctx is done. cond is evaluated
+// now and after every request the fake records and every gateway event, so
+// it must not block; it may call the Fake's methods.
+func (f *Fake) WaitFor(ctx context.Context, cond func() bool) error {
+	for {
+		f.mu.Lock()
+		ch := f.changed
+		f.mu.Unlock()
+		if cond() {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("discordtest: condition not met: %w", context.Cause(ctx))
+		case <-f.ctx.Done():
+			return fmt.Errorf("discordtest: fake closed while waiting")
+		}
+	}
+}
+
+// WaitResponse blocks until the bot has answered the interaction (its
+// initial callback was accepted) and returns that answer.
+func (f *Fake) WaitResponse(ctx context.Context, interactionID string) (Reply, error) {
+	var r Reply
+	err := f.WaitFor(ctx, func() bool {
+		var ok bool
+		r, ok = f.Response(interactionID)
+		return ok
+	})
+	if err != nil {
+		return Reply{}, fmt.Errorf("waiting for the response to interaction %s: %w", interactionID, err)
+	}
+	return r, nil
+}
