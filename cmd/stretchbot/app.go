@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/scheduler"
+	"github.com/stretchbot/stretchbot/store"
+)
+
+// app is everything both transports share: the store, the scheduler and the
+// command handlers.
+type app struct {
+	log   *slog.Logger
+	db    *store.DB
+	sched *scheduler.Scheduler
+	bot   *bot.Bot
+	// sender is set by the transport before the scheduler starts.
+	sender bot.Sender
+}
+
+// How long check-ins and fired-occurrence markers are kept.
+const (
+	checkInRetention = 90 * 24 * time.Hour
+	firedRetention   = 30 * 24 * time.Hour
+	sweepEvery       = 6 * time.Hour
+)
+
+// openApp opens the database and builds the scheduler and handlers. The
+// caller sets a.sender, then calls start.
+func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, chart bot.ChartRenderer) (*app, error) {
+	db, err := store.Open(cfg.DB, store.Options{})
+	if err != nil {
+		return nil, dbError(cfg.DB, err)
+	}
+	catalog, err := stretchbot.DefaultCatalog()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load the stretch catalogue: %w", err)
+	}
+	a := &app{log: log, db: db}
+	a.sched = scheduler.New(scheduler.Options{
+		Clock:   clock,
+		Journal: db,
+		Deliver: a.deliver,
+		Rate:    cfg.Rate,
+		Grace:   cfg.Grace,
+		Logger:  log.With("component", "scheduler"),
+		OnPermanentFailure: func(o scheduler.Occurrence, err error) {
+			log.Warn("reminder cannot be delivered; schedule paused", "schedule", o.Schedule.ID, "err", err)
+		},
+	})
+	a.bot, err = bot.New(bot.Config{
+		Store: db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
+		Logger: log.With("component", "bot"), Console: console, Chart: chart,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// dbError turns store errors into messages that say what to do.
+func dbError(path string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		return fmt.Errorf("%s: the database is in use by another process (is another stretchbot running?)", path)
+	case errors.Is(err, store.ErrCorrupt):
+		return fmt.Errorf("%s: this file is not a stretchbot database or it is damaged; it was not changed. Restore a backup (see README) or choose another file with --db", path)
+	case errors.Is(err, store.ErrSchemaTooNew):
+		return fmt.Errorf("%s: the database was written by a newer stretchbot; upgrade this one", path)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+func (a *app) deliver(ctx context.Context, o scheduler.Occurrence) error {
+	err := a.bot.Deliver(ctx, a.sender, o.Schedule.ID, o.At, o.Late)
+	if errors.Is(err, bot.ErrUnreachable) {
+		return scheduler.Permanent(err)
+	}
+	return err
+}
+
+// start arms every stored schedule and starts the scheduler and the sweeper.
+func (a *app) start(ctx context.Context) error {
+	n := 0
+	err := a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+		if err := a.sched.Arm(s, lastFired); err != nil {
+			// One bad schedule must not keep everyone else's from running.
+			a.log.Warn("schedule not armed", "schedule", s.ID, "err", err)
+			return nil
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("arm schedules: %w", err)
+	}
+	a.log.Info("schedules armed", "count", n)
+	a.sched.Start(ctx)
+	go a.sweep(ctx)
+	return nil
+}
+
+// sweep deletes check-ins past their retention and old fired markers.
+func (a *app) sweep(ctx context.Context) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if n, err := a.db.PruneCheckIns(ctx, now.Add(-checkInRetention)); err != nil {
+			a.log.Warn("prune check-ins", "err", err)
+		} else if n > 0 {
+			a.log.Info("old check-ins deleted", "count", n)
+		}
+		if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
+			a.log.Warn("prune fired markers", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// close stops the scheduler (letting in-flight deliveries finish within
+// ctx) and closes the database.
+func (a *app) close(ctx context.Context) error {
+	serr := a.sched.Stop(ctx)
+	derr := a.db.Close()
+	return errors.Join(serr, derr)
+}

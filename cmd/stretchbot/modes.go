@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/console"
+	"github.com/stretchbot/stretchbot/scheduler"
+	"github.com/stretchbot/stretchbot/store"
+)
+
+func (m *Main) runConsole(ctx context.Context, args []string) error {
+	cfg, rest, err := parseConfig("console", args, m.Getenv, m.Stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("console takes no arguments, got %q", rest)
+	}
+	log := cfg.logger(m.Stderr)
+	a, err := openApp(cfg, log, scheduler.RealClock(), true, nil)
+	if err != nil {
+		return err
+	}
+	con := console.New(a.bot, m.Stdout, "")
+	a.sender = con
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := a.start(ctx); err != nil {
+		a.close(context.Background())
+		return err
+	}
+	runErr := con.Run(ctx, m.Stdin)
+	cancel()
+	stopCtx, stop := context.WithTimeout(context.Background(), cfg.Shutdown)
+	defer stop()
+	return errors.Join(runErr, a.close(stopCtx))
+}
+
+func (m *Main) runDiscord(ctx context.Context, args []string) error {
+	cfg, rest, err := parseConfig("run", args, m.Getenv, m.Stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected arguments %q", rest)
+	}
+	if cfg.Token == "" {
+		return usagef("DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, copy its token, and run DISCORD_TOKEN=... stretchbot. To try the bot without Discord: stretchbot console")
+	}
+	log := cfg.logger(m.Stderr)
+	a, err := openApp(cfg, log, scheduler.RealClock(), false, nil)
+	if err != nil {
+		return err
+	}
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, Bot: a.bot, Logger: log.With("component", "discord")})
+	if err != nil {
+		a.close(context.Background())
+		return err
+	}
+	a.sender = d
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := d.Open(runCtx); err != nil {
+		a.close(context.Background())
+		if errors.Is(err, bot.ErrBadToken) {
+			return fmt.Errorf("Discord rejected the token. Copy it again from the Bot page of your application in the developer portal")
+		}
+		return fmt.Errorf("connect to Discord: %w", err)
+	}
+	if err := a.start(runCtx); err != nil {
+		d.Close(context.Background())
+		a.close(context.Background())
+		return err
+	}
+	log.Info("stretchbot is running", "db", cfg.DB, "guild", cfg.GuildID)
+	<-ctx.Done()
+	log.Info("shutting down")
+	stopCtx, stop := context.WithTimeout(context.Background(), cfg.Shutdown)
+	defer stop()
+	// Stop taking interactions first, then let deliveries finish, then close
+	// the database: nothing writes to a closed store.
+	derr := d.Close(stopCtx)
+	cancel()
+	return errors.Join(derr, a.close(stopCtx))
+}
+
+func (m *Main) runBackup(ctx context.Context, args []string) error {
+	cfg, _, err := parseBackupFlags(args, m.Getenv, m.Stderr)
+	if err != nil {
+		return err
+	}
+	// Write beside the target and rename at the end, so a failed backup
+	// never leaves a half-written file under the real name.
+	tmp := cfg.out + ".partial"
+	var n int64
+	if cfg.from != "" {
+		n, err = fetchBackup(ctx, cfg.from, tmp)
+	} else {
+		n, err = backupFile(ctx, cfg.db, tmp)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := store.Check(tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("the backup failed its integrity check: %w", err)
+	}
+	if err := os.Rename(tmp, cfg.out); err != nil {
+		return fmt.Errorf("finish backup %s: %w", cfg.out, err)
+	}
+	src := cfg.db
+	if cfg.from != "" {
+		src = "the bot at " + cfg.from
+	}
+	fmt.Fprintf(m.Stdout, "backup of %s written to %s (%d bytes)\n", src, cfg.out, n)
+	return nil
+}
+
+func backupFile(ctx context.Context, path, out string) (int64, error) {
+	if _, err := os.Stat(path); err != nil {
+		return 0, fmt.Errorf("backup: %w", err)
+	}
+	db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return 0, fmt.Errorf("%s is in use by a running bot: copy through it with --from <its STRETCHBOT_HTTP address>", path)
+		}
+		return 0, dbError(path, err)
+	}
+	defer db.Close()
+	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return 0, fmt.Errorf("create backup: %w", err)
+	}
+	n, err := db.Backup(ctx, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("write backup: %w", err)
+	}
+	return n, nil
+}
+
+func (m *Main) runCheck(args []string) error {
+	cfg, _, err := parseConfig("check", args, m.Getenv, m.Stderr)
+	if err != nil {
+		return err
+	}
+	if err := store.Check(cfg.DB); err != nil {
+		return dbError(cfg.DB, err)
+	}
+	fmt.Fprintf(m.Stdout, "%s: ok\n", cfg.DB)
+	return nil
+}
