@@ -95,3 +95,7 @@ func must[T any](t *testing.T) func(T, error) T {
 		return v
 	}
 }
+
+var errCanceled = context.Canceled
+
+func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
