@@ -32,7 +32,7 @@ func TestGatewayDropResumesAndDeliversOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	if err := f.WaitFor(ctx, func() bool { return f.Resumes() == 1 && f.Connected(0) }); err != nil {
+	if err := f.WaitFor(ctx, func() bool { return f.Resumes() == 1 && f.HeartbeatsOn(0) > 0 }); err != nil {
 		t.Fatalf("resumes = %d: %v", f.Resumes(), err)
 	}
 	// Events arrive in order, so a duplicate of missed would come before
@@ -43,9 +43,6 @@ func TestGatewayDropResumesAndDeliversOnce(t *testing.T) {
 	}
 	if n := len(f.Identifies()); n != 1 {
 		t.Fatalf("identifies = %d, want 1 (resumed, not re-identified)", n)
-	}
-	if f.Heartbeats() == 0 {
-		t.Fatal("no heartbeats")
 	}
 }
 
