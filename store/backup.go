@@ -30,8 +30,9 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // file would otherwise list every page.
 const maxCheckProblems = 20
 
-// Check opens the file at path read-only (so it may run beside nothing
-// else holding it for writing) and verifies it: bbolt's page-level
+// Check opens the file at path read-only and verifies it (a running bot
+// holds the file, so Check then reports ErrLocked; check a Backup copy
+// instead): bbolt's page-level
 // consistency check, then that every schedule, user, completion and
 // check-in value decodes. It returns nil for a healthy file and otherwise
 // an error wrapping ErrCorrupt (or ErrLocked, ErrSchemaTooNew) that lists

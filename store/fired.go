@@ -35,7 +35,7 @@ func (db *DB) MarkFired(ctx context.Context, occ []stretchbot.Fired) ([]bool, er
 				continue
 			}
 			k := appendTime(id, o.At)
-			if fired.Get(k) != nil {
+			if exists(fired, k) {
 				continue
 			}
 			if err := fired.Put(k, nil); err != nil {
@@ -116,4 +116,11 @@ func (db *DB) PruneFired(ctx context.Context, before time.Time) (int, error) {
 		return 0, fmt.Errorf("prune fired markers: %w", err)
 	}
 	return n, nil
+}
+
+// exists reports whether b holds key k. Get cannot tell: it returns nil
+// for an empty value written earlier in the same transaction.
+func exists(b *bolt.Bucket, k []byte) bool {
+	found, _ := b.Cursor().Seek(k)
+	return bytes.Equal(found, k)
 }

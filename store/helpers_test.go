@@ -95,3 +95,18 @@ func must[T any](t *testing.T) func(T, error) T {
 		return v
 	}
 }
+
+var errCanceled = context.Canceled
+
+func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
+
+// mustOpenB is mustOpen for benchmarks.
+func mustOpenB(b *testing.B) *store.DB {
+	b.Helper()
+	db, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}

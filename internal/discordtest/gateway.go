@@ -61,9 +61,10 @@ type gateway struct {
 }
 
 type gwConn struct {
-	ws   *websocket.Conn
-	wmu  sync.Mutex // gorilla allows one concurrent writer
-	sess *gwSession
+	heartbeats int // guarded by gateway.mu
+	ws         *websocket.Conn
+	wmu        sync.Mutex // gorilla allows one concurrent writer
+	sess       *gwSession
 }
 
 type gwSession struct {
@@ -158,6 +159,7 @@ func (g *gateway) serveWS(w http.ResponseWriter, r *http.Request) {
 		case opHeartbeat:
 			g.mu.Lock()
 			g.heartbeats++
+			c.heartbeats++
 			g.mu.Unlock()
 			if err := c.write(gwEvent{Op: opHeartbeatACK}); err != nil {
 				return
@@ -396,6 +398,19 @@ func (f *Fake) Heartbeats() int {
 	f.gw.mu.Lock()
 	defer f.gw.mu.Unlock()
 	return f.gw.heartbeats
+}
+
+// HeartbeatsOn is the number of heartbeats received on the shard's current
+// connection (0 when disconnected). Wait for it to be positive before
+// closing a freshly opened discordgo Session: discordgo's first heartbeat
+// can otherwise race with Close and start a reconnect loop after Close.
+func (f *Fake) HeartbeatsOn(shard int) int {
+	f.gw.mu.Lock()
+	defer f.gw.mu.Unlock()
+	if s := f.gw.byShard[shard]; s != nil && s.conn != nil {
+		return s.conn.heartbeats
+	}
+	return 0
 }
 
 // Connected reports whether a session is identified and connected on the

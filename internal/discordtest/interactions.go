@@ -311,7 +311,7 @@ func (f *Fake) shardFor(guildID string) int {
 // ShardFor is the shard Discord would deliver the guild's events to.
 func (f *Fake) ShardFor(guildID string) int { return f.shardFor(guildID) }
 
-// Token returns the interaction's token, e.g. to call webhook routes by hand.
+// InteractionToken returns the interaction's token, e.g. to call webhook routes by hand.
 func (f *Fake) InteractionToken(interactionID string) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

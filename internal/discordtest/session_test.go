@@ -40,6 +40,9 @@ func open(t *testing.T, f *discordtest.Fake, shardID, shardCount int) *session {
 		t.Fatalf("NewSession: %v", err)
 	}
 	s.ShardID, s.ShardCount = shardID, shardCount
+	// discordgo runs every handler in its own goroutine unless SyncEvents
+	// is set, so without it events can reach the channel out of order.
+	s.SyncEvents = true
 	ss := &session{Session: s, interactions: make(chan *discordgo.InteractionCreate, 16)}
 	s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) { ss.interactions <- ic })
 	if err := s.Open(); err != nil {
@@ -48,7 +51,19 @@ func open(t *testing.T, f *discordtest.Fake, shardID, shardCount int) *session {
 	// discordgo's Close sleeps 1 s after the close frame; tests run in
 	// parallel so that this does not add up.
 	t.Cleanup(func() { _ = s.Close() })
+	waitHeartbeat(t, f, shardID)
 	return ss
+}
+
+// waitHeartbeat waits for the first heartbeat on the shard's connection: a
+// Close before it can leave discordgo reconnecting forever.
+func waitHeartbeat(t *testing.T, f *discordtest.Fake, shard int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := f.WaitFor(ctx, func() bool { return f.HeartbeatsOn(shard) > 0 }); err != nil {
+		t.Fatalf("no heartbeat on shard %d: %v", shard, err)
+	}
 }
 
 func (s *session) next(t *testing.T) *discordgo.InteractionCreate {

@@ -207,9 +207,6 @@ const (
 	CallbackUpdateMessage      = 7
 	CallbackAutocompleteResult = 8
 	CallbackModal              = 9
-	messageFlagEphemeral       = 64
-	messageFlagSuppressEmbeds  = 4
-	messageFlagSuppressNotifs  = 4096
 	messageFlagIsComponentsV2  = 32768
 )
 

@@ -239,7 +239,6 @@ const (
 	componentActionRow = 1
 	componentButton    = 2
 	componentSelect    = 3
-	componentTextInput = 4
 	buttonLink         = 5
 	buttonPremium      = 6
 )
