@@ -133,6 +133,9 @@ func ParseLine(line string) (bot.Interaction, error) {
 	for _, w := range words {
 		name, value, isOpt := strings.Cut(w, ":")
 		if !isOpt {
+			if strings.TrimSpace(w) == "" {
+				return bot.Interaction{}, fmt.Errorf("a command name cannot be empty")
+			}
 			if len(in.Options) > 0 {
 				return bot.Interaction{}, fmt.Errorf("put options after the command: %q comes after an option", w)
 			}
