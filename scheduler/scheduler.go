@@ -43,6 +43,8 @@ const (
 	// maxMissedCount bounds the counting of missed occurrences at Arm; past
 	// it the schedule jumps ahead and the count saturates.
 	maxMissedCount = 1000
+	// maxLag is how far behind schedule the limiter may catch up.
+	maxLag = 4 * time.Millisecond
 	// firstBackoff doubles per retry up to maxBackoff.
 	firstBackoff = time.Second
 	maxBackoff   = time.Minute
@@ -853,8 +855,11 @@ func (l *limiter) wait(ctx context.Context) error {
 	l.mu.Lock()
 	now := l.clock.Now()
 	slot := l.next
-	if slot.Before(now) {
-		slot = now // idle: no saved-up burst
+	// A slot a little in the past is kept, so timer overshoot (about a
+	// millisecond) does not lower the rate; one further back means the
+	// limiter was idle, and an idle limiter saves up no burst.
+	if slot.Before(now.Add(-max(l.interval, maxLag))) {
+		slot = now
 	}
 	l.next = slot.Add(l.interval)
 	l.mu.Unlock()
