@@ -1,0 +1,336 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/store"
+)
+
+// IDs of the end-to-end tests: one server, a channel in it, some people.
+const (
+	guildID   = "400000000000000001"
+	channelID = "500000000000000001"
+	aliceID   = "600000000000000001"
+	bobID     = "600000000000000002"
+)
+
+var (
+	alice = discordtest.User{ID: aliceID, Username: "alice"}
+	bob   = discordtest.User{ID: bobID, Username: "bob"}
+)
+
+// permManage is the Manage Server permission as Discord sends it.
+const permManage = "32"
+
+// testClock is the bots' injected clock: tests move it, nothing sleeps.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// testScheduler stands in for package scheduler until it lands on main: it
+// remembers what is armed, and tests fire occurrences with Bot.Deliver.
+type testScheduler struct {
+	mu    sync.Mutex
+	armed map[uint64]stretchbot.Schedule
+}
+
+func (s *testScheduler) Arm(sc stretchbot.Schedule, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.armed[sc.ID] = sc
+	return nil
+}
+
+func (s *testScheduler) Remove(id uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.armed, id)
+}
+
+func (s *testScheduler) NextFire(id uint64) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc, ok := s.armed[id]
+	if !ok || sc.At.IsZero() {
+		return time.Time{}, false
+	}
+	return sc.At, true
+}
+
+func (s *testScheduler) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.armed)
+}
+
+func (s *testScheduler) isArmed(id uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.armed[id]
+	return ok
+}
+
+// fakeChart draws no chart; it returns a few bytes that stand for a PNG.
+type fakeChart struct{}
+
+func (fakeChart) RenderChart(stretchbot.Stats, string) ([]byte, error) {
+	return []byte("\x89PNG\r\n\x1a\nchart"), nil
+}
+
+// env is one end-to-end setup: a fake Discord, a real store on a bbolt file,
+// the handlers and the Discord transport, connected.
+type env struct {
+	t     testing.TB
+	fake  *discordtest.Fake
+	db    *store.DB
+	sched *testScheduler
+	clock *testClock
+	bot   *bot.Bot
+	d     *bot.Discord
+}
+
+type envOptions struct {
+	fake    discordtest.Options
+	guildID string // DiscordConfig.GuildID
+	shards  int
+}
+
+// testLogger logs to the test output with -v and DEBUG_LOG=1, else nowhere.
+func testLogger() *slog.Logger {
+	if os.Getenv("DEBUG_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// newEnv starts everything, and registers in t.Cleanup the check that the
+// fake rejected nothing the bot sent.
+func newEnv(t testing.TB, o envOptions) *env {
+	t.Helper()
+	fake := discordtest.New(t, o.fake)
+	db, err := store.Open(filepath.Join(t.TempDir(), "stretchbot.db"), store.Options{})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	catalog, err := stretchbot.DefaultCatalog()
+	if err != nil {
+		t.Fatalf("catalogue: %v", err)
+	}
+	e := &env{t: t, fake: fake, db: db, sched: &testScheduler{armed: map[uint64]stretchbot.Schedule{}},
+		clock: &testClock{now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}}
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}})
+	if err != nil {
+		t.Fatalf("bot: %v", err)
+	}
+	gid := o.guildID
+	e.d, err = bot.NewDiscord(bot.DiscordConfig{Token: fake.Token(), APIBase: fake.URL(), GuildID: gid, Shards: o.shards, Bot: e.bot, Logger: testLogger()})
+	if err != nil {
+		t.Fatalf("NewDiscord: %v", err)
+	}
+	ctx := testCtx(t)
+	if err := e.d.Open(ctx); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	noRejections(t, fake)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := e.d.Close(ctx); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	shards := max(1, o.fake.Shards)
+	// discordgo's first heartbeat can race with Close; wait for it (see the
+	// discordtest docs), which is also when Connected turns true.
+	if err := fake.WaitFor(ctx, func() bool {
+		for i := range shards {
+			if fake.HeartbeatsOn(i) == 0 {
+				return false
+			}
+		}
+		return e.d.Connected()
+	}); err != nil {
+		t.Fatalf("shards never connected: %v", err)
+	}
+	return e
+}
+
+// noRejections fails the test at its end if the fake refused any request.
+func noRejections(t testing.TB, fake *discordtest.Fake) {
+	t.Cleanup(func() {
+		for _, r := range fake.ValidationErrors() {
+			t.Errorf("Discord would reject: %s", r)
+		}
+	})
+}
+
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// inv is a slash command: "stretch remind set" and its options.
+func inv(o discordtest.Origin, path string, opts ...discordtest.Option) discordtest.Invocation {
+	parts := strings.Fields(path)
+	in := discordtest.Invocation{Origin: o, Command: parts[0], Options: opts}
+	switch len(parts) {
+	case 2:
+		in.Subcommand = parts[1]
+	case 3:
+		in.Group, in.Subcommand = parts[1], parts[2]
+	}
+	return in
+}
+
+func opt(name string, v any) discordtest.Option { return discordtest.Option{Name: name, Value: v} }
+
+func inGuild(u discordtest.User) discordtest.Origin {
+	return discordtest.InGuild(guildID, channelID, u)
+}
+
+func asAdmin(u discordtest.User) discordtest.Origin {
+	o := inGuild(u)
+	o.Permissions = permManage
+	return o
+}
+
+// run dispatches a slash command and returns the bot's initial response.
+func (e *env) run(in discordtest.Invocation) (string, discordtest.Reply) {
+	e.t.Helper()
+	id := e.fake.SlashCommand(in)
+	return id, e.wait(id)
+}
+
+func (e *env) wait(id string) discordtest.Reply {
+	e.t.Helper()
+	r, err := e.fake.WaitResponse(testCtx(e.t), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
+// final waits for a deferred interaction's edit and returns the message.
+func (e *env) final(id string) discordtest.Message {
+	e.t.Helper()
+	var last discordtest.Reply
+	err := e.fake.WaitFor(testCtx(e.t), func() bool {
+		rs := e.fake.Responses(id)
+		if len(rs) < 2 {
+			return false
+		}
+		last = rs[len(rs)-1]
+		return true
+	})
+	if err != nil {
+		e.t.Fatalf("no edit of deferred interaction %s: %v", id, err)
+	}
+	if last.Kind != discordtest.KindEditOriginal {
+		e.t.Fatalf("deferred interaction answered with %s, want an edit of the original", last.Kind)
+	}
+	return last.Message
+}
+
+// click presses the button labelled label on msg as origin o.
+func (e *env) click(o discordtest.Origin, msg discordtest.Message, label string) (string, discordtest.Reply) {
+	e.t.Helper()
+	cid := buttonID(e.t, msg, label)
+	id := e.fake.Click(discordtest.Click{Origin: o, MessageID: msg.ID, CustomID: cid})
+	return id, e.wait(id)
+}
+
+// buttonID finds the custom_id of the button labelled label (or starting
+// with it).
+func buttonID(t testing.TB, msg discordtest.Message, label string) string {
+	t.Helper()
+	for _, row := range msg.Components {
+		for _, b := range row.Components {
+			if b.Label == label {
+				return b.CustomID
+			}
+		}
+	}
+	for _, row := range msg.Components {
+		for _, b := range row.Components {
+			if strings.HasPrefix(b.Label, label) {
+				return b.CustomID
+			}
+		}
+	}
+	t.Fatalf("no button %q in message (buttons: %v)", label, labels(msg))
+	return ""
+}
+
+func labels(msg discordtest.Message) []string {
+	var out []string
+	for _, row := range msg.Components {
+		for _, b := range row.Components {
+			out = append(out, b.Label)
+		}
+	}
+	return out
+}
+
+// text is everything readable in a message: content, titles, descriptions,
+// fields and footers.
+func text(m discordtest.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Content + "\n")
+	for _, e := range m.Embeds {
+		b.WriteString(e.Title + "\n" + e.Description + "\n")
+		for _, f := range e.Fields {
+			b.WriteString(f.Name + "\n" + f.Value + "\n")
+		}
+		if e.Footer != nil {
+			b.WriteString(e.Footer.Text + "\n")
+		}
+	}
+	return b.String()
+}
+
+// wantType checks a response's callback type and ephemerality.
+func wantType(t testing.TB, r discordtest.Reply, typ int, ephemeral bool) {
+	t.Helper()
+	if r.Type != typ {
+		t.Fatalf("response type %d, want %d (message %q)", r.Type, typ, text(r.Message))
+	}
+	if r.Ephemeral() != ephemeral {
+		t.Fatalf("ephemeral = %v, want %v (message %q)", r.Ephemeral(), ephemeral, text(r.Message))
+	}
+}
+
+func wantText(t testing.TB, m discordtest.Message, subs ...string) {
+	t.Helper()
+	got := text(m)
+	for _, s := range subs {
+		if !strings.Contains(got, s) {
+			t.Fatalf("message lacks %q:\n%s", s, got)
+		}
+	}
+}

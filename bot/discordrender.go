@@ -1,0 +1,265 @@
+package bot
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord's limits (Message, Embed, Component and Application Command
+// resources). Handlers try to stay inside them; the renderer enforces them
+// again so one overlong text never turns into a rejected message.
+const (
+	maxContent        = 2000
+	maxEmbeds         = 10
+	maxEmbedTitle     = 256
+	maxEmbedDesc      = 4096
+	maxEmbedFields    = 25
+	maxFieldName      = 256
+	maxFieldValue     = 1024
+	maxFooter         = 2048
+	maxEmbedTotal     = 6000
+	maxRows           = 5
+	maxRowButtons     = 5
+	maxButtonLabel    = 80
+	maxChoices        = 25
+	maxChoiceText     = 100
+	maxCommandDesc    = 100
+	maxCommandOptions = 25
+)
+
+// flagEphemeral is Discord's EPHEMERAL message flag.
+const flagEphemeral = discordgo.MessageFlagsEphemeral
+
+// clip shortens s to at most n characters (code points, as Discord counts),
+// ending with an ellipsis when something was cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return truncateText(s, n)
+}
+
+// nonEmpty returns s, or a zero-width space when s is blank: Discord requires
+// field names and values to be non-empty.
+func nonEmpty(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "\u200b"
+	}
+	return s
+}
+
+// rendered is a Reply in Discord's parts.
+type rendered struct {
+	content    string
+	embeds     []*discordgo.MessageEmbed
+	components []discordgo.MessageComponent
+	files      []*discordgo.File
+	// attachments describe files (alt text), in the order of files.
+	attachments []attachment
+	mentions    *discordgo.MessageAllowedMentions
+}
+
+// attachment is a message's attachment entry. discordgo v0.29's
+// MessageAttachment has no description (alt text), so requests with files
+// are encoded by hand with this type.
+type attachment struct {
+	ID          int    `json:"id"`
+	Filename    string `json:"filename"`
+	Description string `json:"description,omitempty"`
+}
+
+// render turns a Reply into Discord message parts within Discord's limits.
+func render(r Reply) rendered {
+	// Empty lists, not null, so that an update clears what it replaces.
+	out := rendered{content: clip(r.Content, maxContent), embeds: []*discordgo.MessageEmbed{}}
+	for i, c := range r.Cards {
+		if i == maxEmbeds {
+			break
+		}
+		out.embeds = append(out.embeds, renderCard(c))
+	}
+	out.components = renderRows(r.Rows)
+	for i, f := range r.Files {
+		out.files = append(out.files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+		out.attachments = append(out.attachments, attachment{ID: i, Filename: f.Name, Description: clip(f.Description, 1024)})
+	}
+	// No mention pings unless the Reply names its one user: user-typed text
+	// (names of things, time zones) can never ping @everyone or a role.
+	out.mentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if r.Mention != "" {
+		out.mentions.Users = []string{r.Mention}
+	}
+	return out
+}
+
+// renderCard renders a Card as an embed, clipped to the per-field limits and
+// then to the 6000-character total (fields are dropped from the end first,
+// then the description is shortened).
+func renderCard(c Card) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       clip(c.Title, maxEmbedTitle),
+		Description: clip(c.Description, maxEmbedDesc),
+		Color:       c.Color,
+	}
+	for i, f := range c.Fields {
+		if i == maxEmbedFields {
+			break
+		}
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: clip(nonEmpty(f.Name), maxFieldName), Value: clip(nonEmpty(f.Value), maxFieldValue)})
+	}
+	if c.Footer != "" {
+		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(c.Footer, maxFooter)}
+	}
+	if c.Image != "" {
+		e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + c.Image}
+	}
+	for embedSize(e) > maxEmbedTotal && len(e.Fields) > 0 {
+		e.Fields = e.Fields[:len(e.Fields)-1]
+	}
+	if over := embedSize(e) - maxEmbedTotal; over > 0 {
+		e.Description = clip(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
+	}
+	return e
+}
+
+// embedSize counts an embed's characters as Discord does for its total.
+func embedSize(e *discordgo.MessageEmbed) int {
+	n := utf8.RuneCountInString(e.Title) + utf8.RuneCountInString(e.Description)
+	for _, f := range e.Fields {
+		n += utf8.RuneCountInString(f.Name) + utf8.RuneCountInString(f.Value)
+	}
+	if e.Footer != nil {
+		n += utf8.RuneCountInString(e.Footer.Text)
+	}
+	return n
+}
+
+// buttonStyles maps our styles to Discord's; anything unknown is Secondary.
+var buttonStyles = map[ButtonStyle]discordgo.ButtonStyle{
+	Primary:   discordgo.PrimaryButton,
+	Secondary: discordgo.SecondaryButton,
+	Success:   discordgo.SuccessButton,
+	Danger:    discordgo.DangerButton,
+}
+
+// renderRows renders button rows: at most 5 rows of 5 buttons, custom_ids
+// unique and at most 100 characters (a button breaking that is left out:
+// a click on it could not be understood anyway).
+func renderRows(rows [][]Button) []discordgo.MessageComponent {
+	out := []discordgo.MessageComponent{}
+	seen := map[string]bool{}
+	for _, row := range rows {
+		if len(out) == maxRows {
+			break
+		}
+		var btns []discordgo.MessageComponent
+		for _, b := range row {
+			if len(btns) == maxRowButtons {
+				break
+			}
+			if b.ID == "" || len(b.ID) > maxCustomID || seen[b.ID] {
+				continue
+			}
+			seen[b.ID] = true
+			style, ok := buttonStyles[b.Style]
+			if !ok {
+				style = discordgo.SecondaryButton
+			}
+			btns = append(btns, discordgo.Button{Label: clip(nonEmpty(b.Label), maxButtonLabel), CustomID: b.ID, Style: style, Disabled: b.Disabled})
+		}
+		if len(btns) > 0 {
+			out = append(out, discordgo.ActionsRow{Components: btns})
+		}
+	}
+	return out
+}
+
+// renderChoices renders autocomplete choices: at most 25, names 1-100 and
+// values at most 100 characters. A value longer than that is left out
+// rather than cut, since a cut value would mean something else.
+func renderChoices(cs []Choice) []*discordgo.ApplicationCommandOptionChoice {
+	out := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, c := range cs {
+		if len(out) == maxChoices {
+			break
+		}
+		if c.Value == "" || utf8.RuneCountInString(c.Value) > maxChoiceText {
+			continue
+		}
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: clip(nonEmpty(c.Name), maxChoiceText), Value: c.Value})
+	}
+	return out
+}
+
+// applicationCommands converts the command tree to Discord's definitions.
+func applicationCommands(specs []CommandSpec) []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, 0, len(specs))
+	for _, c := range specs {
+		ac := &discordgo.ApplicationCommand{
+			Type:        discordgo.ChatApplicationCommand,
+			Name:        c.Name,
+			Description: clip(c.Description, maxCommandDesc),
+			Options:     commandOptions(c),
+		}
+		if c.AdminOnly {
+			perm := PermManageGuild
+			ac.DefaultMemberPermissions = &perm
+		}
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+		if c.GuildOnly {
+			contexts = contexts[:1]
+		}
+		ac.Contexts = &contexts
+		out = append(out, ac)
+	}
+	return out
+}
+
+// commandOptions renders a command's subcommands, groups or options.
+// Discord wants required options before optional ones.
+func commandOptions(c CommandSpec) []*discordgo.ApplicationCommandOption {
+	var out []*discordgo.ApplicationCommandOption
+	for _, s := range c.Subs {
+		t := discordgo.ApplicationCommandOptionSubCommand
+		if len(s.Subs) > 0 {
+			t = discordgo.ApplicationCommandOptionSubCommandGroup
+		}
+		out = append(out, &discordgo.ApplicationCommandOption{Type: t, Name: s.Name, Description: clip(s.Description, maxCommandDesc), Options: commandOptions(s)})
+	}
+	opts := slices.Clone(c.Options)
+	slices.SortStableFunc(opts, func(a, b OptionSpec) int {
+		return cmp.Compare(boolRank(!a.Required), boolRank(!b.Required))
+	})
+	for _, o := range opts {
+		ao := &discordgo.ApplicationCommandOption{Name: o.Name, Description: clip(o.Description, maxCommandDesc), Required: o.Required, Autocomplete: o.Autocomplete}
+		switch o.Type {
+		case OptInteger:
+			ao.Type = discordgo.ApplicationCommandOptionInteger
+		case OptBoolean:
+			ao.Type = discordgo.ApplicationCommandOptionBoolean
+		default:
+			ao.Type = discordgo.ApplicationCommandOptionString
+		}
+		for _, ch := range o.Choices {
+			ao.Choices = append(ao.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+		}
+		out = append(out, ao)
+	}
+	if len(out) > maxCommandOptions {
+		out = out[:maxCommandOptions]
+	}
+	return out
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
