@@ -12,14 +12,16 @@
 // O(log n). Time comes from a Clock; FakeClock lets tests of this and other
 // packages move through days instantly.
 //
-// Exactly once: due occurrences are popped in batches and recorded through
-// the Journal in one call before any is handed to delivery; one the Journal
-// already knows is dropped. The send itself is at most once: if the process
-// dies after recording and before sending, that occurrence is lost, never
-// repeated. On start the caller arms each schedule with its last recorded
-// occurrence; missed ones at most the grace period old are sent with Late
-// set, older ones are skipped and counted. An occurrence whose schedule is
-// edited or removed, or whose owner is paused, between popping and sending is
+// Exactly once: due occurrences are queued in time order and recorded through
+// the Journal a few at a time (about a quarter second of sends per call),
+// just before the limiter lets them out; one the Journal already knows is
+// dropped. The send itself is at most once: if the process dies after
+// recording and before sending, those few occurrences are lost, never
+// repeated. Queued occurrences not yet recorded lose nothing in a crash: on
+// start the caller arms each schedule with its last recorded occurrence, so
+// missed ones at most the grace period old are sent with Late set, older ones
+// are skipped and counted. An occurrence whose schedule is edited or removed,
+// or whose owner is paused, between popping and sending is
 // not sent (each armed version has a generation number).
 //
 // Delivery goes through a limiter on the same Clock (default 45 per second,

@@ -124,9 +124,9 @@ type Stats struct {
 	Skipped    uint64 // not delivered on purpose: owner paused, too old, skipped, edited or removed while firing, already recorded
 	Failed     uint64 // retries exhausted, or not recorded because the journal failed
 	Permanent  uint64 // failed with a Permanent error
-	Dropped    uint64 // recorded but not sent because Stop's context ended first
+	Dropped    uint64 // not sent because Stop's context ended first; unrecorded ones are found again at the next start
 	Armed      int    // schedules in the heap
-	QueueDepth int    // recorded occurrences waiting for the rate limiter
+	QueueDepth int    // due occurrences waiting for the rate limiter (not yet recorded)
 }
 
 // Scheduler keeps every armed schedule in one min-heap ordered by next fire
@@ -134,31 +134,36 @@ type Stats struct {
 // cost O(log n), however many schedules there are.
 //
 // Firing is exactly-once in this sense: an occurrence is recorded in the
-// Journal before it is handed to delivery, and one that the Journal already
-// knows is dropped. The send is at most once: if the process dies between
-// record and send, that occurrence is lost rather than repeated.
+// Journal right before it is handed to delivery (a few at a time), and one
+// that the Journal already knows is dropped. The send is at most once: if
+// the process dies between record and send, that occurrence is lost rather
+// than repeated; occurrences still queued unrecorded are found again at the
+// next start (see the package doc).
 //
 // All methods are safe for concurrent use.
 type Scheduler struct {
-	clock     Clock
-	journal   Journal
-	deliver   DeliverFunc
-	grace     time.Duration
-	retries   int
-	workers   int
-	log       *slog.Logger
-	onPerm    func(Occurrence, error)
-	limiter   *limiter
-	queue     *queue
-	work      chan job
-	startOnce sync.Once
-	stopOnce  sync.Once
-	started   atomic.Bool
-	ctx       context.Context // Start's, canceled by Stop when its context ends
-	cancel    context.CancelFunc
-	stopLoop  chan struct{}
-	loopDone  chan struct{}
-	allDone   chan struct{}
+	clock   Clock
+	journal Journal
+	deliver DeliverFunc
+	grace   time.Duration
+	retries int
+	workers int
+	log     *slog.Logger
+	onPerm  func(Occurrence, error)
+	limiter *limiter
+	// recordAhead is how many queued occurrences are recorded in one
+	// Journal call before their limiter slots.
+	recordAhead int
+	queue       *queue
+	work        chan job
+	startOnce   sync.Once
+	stopOnce    sync.Once
+	started     atomic.Bool
+	ctx         context.Context // Start's, canceled by Stop when its context ends
+	cancel      context.CancelFunc
+	stopLoop    chan struct{}
+	loopDone    chan struct{}
+	allDone     chan struct{}
 
 	locMu sync.Mutex
 	locs  map[string]*time.Location
@@ -224,24 +229,25 @@ func New(opts Options) *Scheduler {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Scheduler{
-		clock:    opts.Clock,
-		journal:  opts.Journal,
-		deliver:  opts.Deliver,
-		grace:    opts.Grace,
-		retries:  opts.MaxRetries,
-		workers:  opts.Workers,
-		log:      opts.Logger,
-		onPerm:   opts.OnPermanentFailure,
-		limiter:  &limiter{clock: opts.Clock, interval: time.Duration(float64(time.Second) / opts.Rate)},
-		queue:    newQueue(),
-		work:     make(chan job),
-		stopLoop: make(chan struct{}),
-		loopDone: make(chan struct{}),
-		allDone:  make(chan struct{}),
-		locs:     map[string]*time.Location{},
-		byID:     map[uint64]*entry{},
-		paused:   map[string]struct{}{},
-		timerAt:  math.MaxInt64,
+		clock:       opts.Clock,
+		journal:     opts.Journal,
+		deliver:     opts.Deliver,
+		grace:       opts.Grace,
+		retries:     opts.MaxRetries,
+		workers:     opts.Workers,
+		log:         opts.Logger,
+		onPerm:      opts.OnPermanentFailure,
+		limiter:     &limiter{clock: opts.Clock, interval: time.Duration(float64(time.Second) / opts.Rate)},
+		queue:       newQueue(),
+		recordAhead: max(1, int(opts.Rate/4)),
+		work:        make(chan job),
+		stopLoop:    make(chan struct{}),
+		loopDone:    make(chan struct{}),
+		allDone:     make(chan struct{}),
+		locs:        map[string]*time.Location{},
+		byID:        map[uint64]*entry{},
+		paused:      map[string]struct{}{},
+		timerAt:     math.MaxInt64,
 	}
 	s.timer = s.clock.NewTimer(time.Hour)
 	s.timer.Stop()
@@ -620,42 +626,37 @@ type pending struct {
 	skip bool // record, but do not deliver
 }
 
-// fireDue pops everything due by now, in batches, records each batch in the
-// Journal with one call and queues what may be delivered.
+// fireDue pops everything due by now, in batches. Occurrences that will not
+// be delivered (owner paused, older than the grace period) are recorded in
+// the Journal with one call per batch; the rest are queued for the limiter
+// unrecorded. Each is recorded only right before it is sent (deliverJob), so
+// a crash or Stop loses at most the sends in flight: a queued occurrence that
+// was never recorded is found again from the Journal's last marker at the
+// next start and sent late if still within the grace period.
 func (s *Scheduler) fireDue() {
 	for {
 		batch, full := s.popDue()
 		if len(batch) == 0 {
 			return
 		}
-		fired := make([]stretchbot.Fired, len(batch))
-		for i, p := range batch {
-			fired[i] = stretchbot.Fired{ScheduleID: p.occ.Schedule.ID, At: p.occ.At}
-		}
-		fresh, err := s.journal.MarkFired(s.ctx, fired)
-		if err == nil && len(fresh) != len(batch) {
-			err = fmt.Errorf("journal answered %d of %d occurrences", len(fresh), len(batch))
-		}
-		if err != nil {
-			// Unrecorded occurrences are not sent: sending them could repeat
-			// them after a restart.
-			s.log.Error("record fired occurrences", "count", len(batch), "err", err)
-			for _, p := range batch {
-				s.failed.Add(1)
+		var skips []stretchbot.Fired
+		jobs := make([]job, 0, len(batch))
+		for _, p := range batch {
+			if p.skip {
+				skips = append(skips, stretchbot.Fired{ScheduleID: p.occ.Schedule.ID, At: p.occ.At})
+				s.skipped.Add(1)
 				s.finish(p.job)
+				continue
 			}
-		} else {
-			jobs := make([]job, 0, len(batch))
-			for i, p := range batch {
-				if !fresh[i] || p.skip {
-					s.skipped.Add(1)
-					s.finish(p.job)
-					continue
-				}
-				jobs = append(jobs, p.job)
-			}
-			s.queue.push(jobs)
+			jobs = append(jobs, p.job)
 		}
+		if len(skips) > 0 {
+			// Recorded so that a restart does not bring them back.
+			if _, err := s.journal.MarkFired(s.ctx, skips); err != nil {
+				s.log.Error("record skipped occurrences", "count", len(skips), "err", err)
+			}
+		}
+		s.queue.push(jobs)
 		if !full {
 			return
 		}
@@ -727,21 +728,28 @@ func (s *Scheduler) finish(j job) {
 }
 
 // pace hands queued occurrences to the workers in time order, one per
-// limiter slot, so a burst goes out evenly at the configured rate.
+// limiter slot, so a burst goes out evenly at the configured rate. It records
+// them in the Journal a few at a time (recordAhead, about a quarter second of
+// sends) just before their slots: a burst costs few Journal writes, and a
+// crash loses at most those few recorded-but-unsent occurrences, while every
+// unrecorded one is found again at the next start.
 func (s *Scheduler) pace() {
 	defer close(s.work)
+	var ready []job
 	for {
-		j, ok := s.queue.pop(s.ctx)
-		if !ok {
-			break
-		}
-		if !s.current(j) {
-			s.skipped.Add(1)
-			s.finish(j)
+		if len(ready) == 0 {
+			j, ok := s.queue.pop(s.ctx)
+			if !ok {
+				break
+			}
+			ready = s.record(append([]job{j}, s.queue.popUpTo(s.recordAhead-1)...))
 			continue
 		}
+		j := ready[0]
+		ready = ready[1:]
 		if err := s.limiter.wait(s.ctx); err != nil {
-			s.dropped.Add(1)
+			s.dropped.Add(uint64(1 + len(ready)))
+			ready = nil
 			break
 		}
 		select {
@@ -750,13 +758,61 @@ func (s *Scheduler) pace() {
 			s.dropped.Add(1)
 		}
 		if s.ctx.Err() != nil {
+			s.dropped.Add(uint64(len(ready)))
+			ready = nil
 			break
 		}
 	}
 	s.dropped.Add(uint64(s.queue.drain()))
 }
 
-// deliverJob delivers one occurrence, retrying with backoff.
+// record marks a few queued jobs fired in the Journal with one call, right
+// before the limiter lets them out, and returns those that may be sent: not
+// edited or removed meanwhile, and not recorded before (an earlier run sent
+// them). When the Journal fails none is sent, since sending could repeat
+// them after a restart.
+func (s *Scheduler) record(batch []job) []job {
+	live := batch[:0]
+	for _, j := range batch {
+		if s.current(j) {
+			live = append(live, j)
+			continue
+		}
+		s.skipped.Add(1)
+		s.finish(j)
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	fired := make([]stretchbot.Fired, len(live))
+	for i, j := range live {
+		fired[i] = stretchbot.Fired{ScheduleID: j.occ.Schedule.ID, At: j.occ.At}
+	}
+	fresh, err := s.journal.MarkFired(s.ctx, fired)
+	if err == nil && len(fresh) != len(live) {
+		err = fmt.Errorf("journal answered %d of %d occurrences", len(fresh), len(live))
+	}
+	if err != nil {
+		s.log.Error("record fired occurrences", "count", len(live), "err", err)
+		for _, j := range live {
+			s.failed.Add(1)
+			s.finish(j)
+		}
+		return nil
+	}
+	out := live[:0]
+	for i, j := range live {
+		if fresh[i] {
+			out = append(out, j)
+			continue
+		}
+		s.skipped.Add(1)
+		s.finish(j)
+	}
+	return out
+}
+
+// deliverJob delivers one recorded occurrence, retrying with backoff.
 func (s *Scheduler) deliverJob(j job) {
 	defer s.finish(j)
 	ctx := s.ctx
@@ -921,6 +977,21 @@ func (q *queue) pop(ctx context.Context) (job, bool) {
 	}
 }
 
+// popUpTo returns up to n queued jobs without waiting.
+func (q *queue) popUpTo(n int) []job {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n = min(n, len(q.items)-q.head)
+	if n <= 0 {
+		return nil
+	}
+	out := make([]job, n)
+	copy(out, q.items[q.head:q.head+n])
+	clear(q.items[q.head : q.head+n])
+	q.head += n
+	return out
+}
+
 func (q *queue) close() {
 	q.mu.Lock()
 	q.closed = true
@@ -944,4 +1015,38 @@ func (q *queue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.items) - q.head
+}
+
+// Lag is how far behind schedule the scheduler is: the age of the oldest
+// occurrence that is due but not yet handed to delivery, zero when none is.
+// Occurrences missed while the process was down (Late) do not count: they
+// are late by nature, not because the scheduler is stuck.
+func (s *Scheduler) Lag() time.Duration {
+	now := s.clock.Now().UnixNano()
+	oldest := int64(math.MaxInt64)
+	s.mu.Lock()
+	if len(s.heap) > 0 && !s.heap[0].late {
+		oldest = s.heap[0].next
+	}
+	s.mu.Unlock()
+	if at, ok := s.queue.oldest(); ok && at < oldest {
+		oldest = at
+	}
+	if oldest >= now {
+		return 0
+	}
+	return time.Duration(now - oldest)
+}
+
+// oldest returns the due time of the oldest queued occurrence that was not
+// late when armed.
+func (q *queue) oldest() (int64, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.items[q.head:] {
+		if !j.occ.Late {
+			return j.occ.At.UnixNano(), true
+		}
+	}
+	return 0, false
 }

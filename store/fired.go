@@ -24,7 +24,10 @@ func (db *DB) MarkFired(ctx context.Context, occ []stretchbot.Fired) ([]bool, er
 		}
 	}
 	result := make([]bool, len(occ))
-	err := db.update(ctx, func(tx *bolt.Tx) error {
+	// Through Batch: workers record their occurrence right before sending,
+	// and concurrent records then share one commit. The function may run
+	// twice, so it starts from a clean result.
+	err := db.batch(ctx, func(tx *bolt.Tx) error {
 		clear(result)
 		schedules := tx.Bucket(bucketSchedules)
 		fired := tx.Bucket(bucketFired)

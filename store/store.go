@@ -36,12 +36,16 @@ type Options struct {
 	// ReadOnly opens the file with a shared lock and allows no writes; the
 	// file must exist and be at the current schema version.
 	ReadOnly bool
+	// ObserveTx, when set, is told how long each transaction took, by kind
+	// ("view", "update", "batch"), for metrics.
+	ObserveTx func(kind string, d time.Duration)
 }
 
 // DB is an open stretchbot database. It is safe for concurrent use.
 type DB struct {
-	bolt *bolt.DB
-	path string
+	bolt    *bolt.DB
+	path    string
+	observe func(kind string, d time.Duration)
 }
 
 // Bucket names. They are stored in the file; never rename one.
@@ -151,7 +155,7 @@ func Open(path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{bolt: bdb, path: path}
+	db := &DB{bolt: bdb, path: path, observe: opts.ObserveTx}
 	if opts.ReadOnly {
 		err = inspect(bdb, path)
 		if err == nil {
@@ -339,6 +343,7 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer db.timed("view", time.Now())
 	return guardCall(func() error { return db.bolt.View(guardTx(fn)) })
 }
 
@@ -347,7 +352,15 @@ func (db *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer db.timed("update", time.Now())
 	return guardCall(func() error { return db.bolt.Update(guardTx(fn)) })
+}
+
+// timed reports a transaction's duration to the observer, if any.
+func (db *DB) timed(kind string, start time.Time) {
+	if db.observe != nil {
+		db.observe(kind, time.Since(start))
+	}
 }
 
 // batch runs fn through bbolt's Batch: concurrent calls share one commit
@@ -356,5 +369,11 @@ func (db *DB) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer db.timed("batch", time.Now())
 	return guardCall(func() error { return db.bolt.Batch(guardTx(fn)) })
+}
+
+// Ready reports whether the database is open and answers a read.
+func (db *DB) Ready() bool {
+	return db.view(context.Background(), func(tx *bolt.Tx) error { return nil }) == nil
 }

@@ -33,8 +33,12 @@ const (
 
 // openApp opens the database and builds the scheduler and handlers. The
 // caller sets a.sender, then calls start.
-func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, chart bot.ChartRenderer) (*app, error) {
-	db, err := store.Open(cfg.DB, store.Options{})
+func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, chart bot.ChartRenderer, m *metrics) (*app, error) {
+	opts := store.Options{}
+	if m != nil {
+		opts.ObserveTx = m.observeTx
+	}
+	db, err := store.Open(cfg.DB, opts)
 	if err != nil {
 		return nil, dbError(cfg.DB, err)
 	}

@@ -23,7 +23,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 		return usagef("console takes no arguments, got %q", rest)
 	}
 	log := cfg.logger(m.Stderr)
-	a, err := openApp(cfg, log, scheduler.RealClock(), true, chart.New())
+	a, err := openApp(cfg, log, scheduler.RealClock(), true, chart.New(), nil)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,8 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		return usagef("DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, copy its token, and run DISCORD_TOKEN=... stretchbot. To try the bot without Discord: stretchbot console")
 	}
 	log := cfg.logger(m.Stderr)
-	a, err := openApp(cfg, log, scheduler.RealClock(), false, chart.New())
+	met := newMetrics()
+	a, err := openApp(cfg, log, scheduler.RealClock(), false, chart.New(), met)
 	if err != nil {
 		return err
 	}
@@ -77,6 +78,15 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		d.Close(context.Background())
 		a.close(context.Background())
 		return err
+	}
+	if cfg.HTTP != "" {
+		met.watch(a.sched, d.Stats)
+		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
+		if err := serveOps(runCtx, opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
+			d.Close(context.Background())
+			a.close(context.Background())
+			return err
+		}
 	}
 	log.Info("stretchbot is running", "db", cfg.DB, "guild", cfg.GuildID)
 	<-ctx.Done()
