@@ -29,8 +29,11 @@ type Options struct {
 	// Guilds are the guild ids listed (as unavailable guilds) in READY, each
 	// on the shard Discord would route it to.
 	Guilds []string
-	// HeartbeatInterval is sent in HELLO. Default 250ms: short so that
-	// heartbeats happen within a test, long enough not to flood the log.
+	// HeartbeatInterval is sent in HELLO. Default 5s: discordgo sends its
+	// first heartbeat at once anyway, and it reconnects when five intervals
+	// pass without an ACK, so a short interval makes slow (-race) runs
+	// reconnect spuriously, and a heartbeat racing Close can leave discordgo
+	// reconnecting forever after the test.
 	HeartbeatInterval time.Duration
 	// PrivilegedIntents are the privileged intents the application is allowed
 	// to request (GUILD_MEMBERS 1<<1, GUILD_PRESENCES 1<<8, MESSAGE_CONTENT
@@ -106,7 +109,7 @@ func Start(opts Options) (*Fake, error) {
 		opts.Shards = 1
 	}
 	if opts.HeartbeatInterval <= 0 {
-		opts.HeartbeatInterval = 250 * time.Millisecond
+		opts.HeartbeatInterval = 5 * time.Second
 	}
 	rls := DefaultRateLimits()
 	if opts.RateLimits != nil {

@@ -15,7 +15,7 @@ import (
 
 func TestGatewayDropResumesAndDeliversOnce(t *testing.T) {
 	t.Parallel()
-	f := discordtest.New(t, discordtest.Options{HeartbeatInterval: 100 * time.Millisecond})
+	f := discordtest.New(t, discordtest.Options{HeartbeatInterval: time.Second})
 	s := open(t, f, 0, 1)
 	inv := discordtest.Invocation{Origin: discordtest.InGuild(guildOn0, channel, alice), Command: "stretch"}
 
