@@ -107,12 +107,12 @@ type env struct {
 	t       testing.TB
 	allowMu sync.Mutex
 	allowed map[int]bool // Discord error codes a test expects
-	fake  *discordtest.Fake
-	db    *store.DB
-	sched *testScheduler
-	clock *testClock
-	bot   *bot.Bot
-	d     *bot.Discord
+	fake    *discordtest.Fake
+	db      *store.DB
+	sched   *testScheduler
+	clock   *testClock
+	bot     *bot.Bot
+	d       *bot.Discord
 }
 
 type envOptions struct {
