@@ -1,7 +1,8 @@
 package stretchbot
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"time"
 )
 
@@ -35,6 +36,11 @@ func (d Day) Time(loc *time.Location) time.Time {
 func (d Day) AddDays(n int) Day {
 	t := time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC)
 	return Day{t.Year(), t.Month(), t.Day()}
+}
+
+// Compare orders dates: -1 if d is before e, 0 if equal, +1 if after.
+func (d Day) Compare(e Day) int {
+	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
 }
 
 // String returns the date as 2006-01-02.
@@ -83,7 +89,7 @@ func Summarize(completions []Completion, loc *time.Location, now time.Time, n in
 	for d := range perDay {
 		days = append(days, d)
 	}
-	sort.Slice(days, func(i, j int) bool { return days[i].String() < days[j].String() })
+	slices.SortFunc(days, Day.Compare)
 	run := 0
 	for i, d := range days {
 		if i > 0 && days[i-1].AddDays(1) == d {

@@ -49,7 +49,11 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	r := Reply{Ephemeral: true, Cards: []Card{card}}
 	if b.cfg.Chart != nil {
-		png, err := b.cfg.Chart.RenderChart(st, fmt.Sprintf("Stretches per day, last %s", period))
+		title := "Stretches per day, last " + period
+		if period == "year" {
+			title = "Stretches per week, last year" // a year is drawn as weekly bars
+		}
+		png, err := b.cfg.Chart.RenderChart(st, title)
 		if err != nil {
 			b.log.WarnContext(ctx, "render chart", "user", in.UserID, "err", err)
 		} else {

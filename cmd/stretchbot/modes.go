@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/chart"
 	"github.com/stretchbot/stretchbot/console"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
@@ -22,7 +23,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 		return usagef("console takes no arguments, got %q", rest)
 	}
 	log := cfg.logger(m.Stderr)
-	a, err := openApp(cfg, log, scheduler.RealClock(), true, nil)
+	a, err := openApp(cfg, log, scheduler.RealClock(), true, chart.New())
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		return usagef("DISCORD_TOKEN is not set. Create a bot at https://discord.com/developers/applications, copy its token, and run DISCORD_TOKEN=... stretchbot. To try the bot without Discord: stretchbot console")
 	}
 	log := cfg.logger(m.Stderr)
-	a, err := openApp(cfg, log, scheduler.RealClock(), false, nil)
+	a, err := openApp(cfg, log, scheduler.RealClock(), false, chart.New())
 	if err != nil {
 		return err
 	}

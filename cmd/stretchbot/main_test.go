@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/store"
+)
+
+// run runs the program in-process with the given stdin and environment.
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{
+		Stdin:  strings.NewReader(stdin),
+		Stdout: &out,
+		Stderr: &errOut,
+		Getenv: func(k string) string { return env[k] },
+		Now:    time.Now,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code = m.Run(ctx, args)
+	return code, out.String(), errOut.String()
+}
+
+func TestConsolePipedPrintsAStretchAndExitsZero(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	code, out, errOut := run(t, nil, "/stretch now\n", "console", "--db", db)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	for _, want := range []string{"Steps:", "1. ", "Hold:", "15–30 s on each side", "[1] Start", "[2] Done", "[3] Skip"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestConsoleKeepsRunningAfterBadInputAndSavesData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	input := strings.Join([]string{
+		"/stretch now position:roof",
+		"/nope",
+		"hello",
+		"/stretch remind set time:25:99 timezone:Europe/Berlin",
+		"/stretch remind set time:7:30 timezone:Mars/Olympus",
+		"/stretch remind set time:7:30pm days:weekdays timezone:Europe/Berlin",
+		"/stretch done stretch:knee-hug",
+		"",
+	}, "\n")
+	code, out, errOut := run(t, nil, input, "console", "--db", db)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"position takes one of: floor, bed, chair.",
+		"I don't know the command /nope",
+		"commands start with /",
+		`I could not read "25:99" as a time`,
+		`"Mars/Olympus" is not a time zone I know`,
+		"Reminder #1 set: 19:30 on weekdays (Europe/Berlin)",
+		"Knee hug, one leg at a time logged. Streak: 1 day.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The bad commands changed nothing: exactly one reminder was stored.
+	s, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	list, err := s.SchedulesByOwner(context.Background(), "100000000000000001")
+	if err != nil || len(list) != 1 || list[0].Spec != "30 19 * * 1-5" {
+		t.Fatalf("schedules = %+v, %v; want the one valid reminder", list, err)
+	}
+}
+
+func TestRunWithoutTokenExitsTwo(t *testing.T) {
+	code, _, errOut := run(t, map[string]string{"STRETCHBOT_DB": filepath.Join(t.TempDir(), "x.db")}, "")
+	if code != exitUsage || !strings.Contains(errOut, "DISCORD_TOKEN is not set") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRejectedTokenExitsOne(t *testing.T) {
+	fake := discordtest.New(t, discordtest.Options{Token: "the-right-token"})
+	env := map[string]string{
+		"DISCORD_TOKEN":    "a-wrong-token",
+		"DISCORD_API_BASE": fake.URL(),
+		"STRETCHBOT_DB":    filepath.Join(t.TempDir(), "x.db"),
+	}
+	code, _, errOut := run(t, env, "")
+	if code != exitError || !strings.Contains(errOut, "Discord rejected the token") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(errOut, "a-wrong-token") {
+		t.Fatal("the token was printed")
+	}
+}
+
+func TestBadSettingsExitTwoNamingTheSetting(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{env: map[string]string{"STRETCHBOT_GRACE": "soon"}, want: "STRETCHBOT_GRACE"},
+		{env: map[string]string{"STRETCHBOT_GRACE": "-1m"}, want: "STRETCHBOT_GRACE"},
+		{env: map[string]string{"STRETCHBOT_HTTP": "nine thousand"}, want: "STRETCHBOT_HTTP"},
+		{env: map[string]string{"DISCORD_API_BASE": "ftp://x"}, want: "DISCORD_API_BASE"},
+		{env: map[string]string{"DISCORD_GUILD_ID": "my server"}, want: "DISCORD_GUILD_ID"},
+		{env: map[string]string{"STRETCHBOT_LOG_LEVEL": "loud"}, want: "STRETCHBOT_LOG_LEVEL"},
+		{env: map[string]string{"STRETCHBOT_LOG_FORMAT": "xml"}, want: "STRETCHBOT_LOG_FORMAT"},
+		{env: map[string]string{"STRETCHBOT_RATE": "500"}, want: "STRETCHBOT_RATE"},
+		{env: map[string]string{"STRETCHBOT_SHARDS": "-2"}, want: "STRETCHBOT_SHARDS"},
+		{args: []string{"--grace", "1y"}, want: "--grace"},
+		{args: []string{"--no-such-flag"}, want: "no-such-flag"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+strings.Join(tt.args, " "), func(t *testing.T) {
+			env := map[string]string{"DISCORD_TOKEN": "secret-token-value"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			code, _, errOut := run(t, env, "", append([]string{"run"}, tt.args...)...)
+			if code != exitUsage || !strings.Contains(errOut, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want 2 and a message naming %s", code, errOut, tt.want)
+			}
+			if strings.Contains(errOut, "secret-token-value") {
+				t.Fatal("the token was printed")
+			}
+		})
+	}
+	code, _, errOut := run(t, nil, "", "frobnicate")
+	if code != exitUsage || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: exit %d, %q", code, errOut)
+	}
+}
+
+func TestTokenIsNeverPrinted(t *testing.T) {
+	const token = "MTIz.secret.token"
+	cfg, _, err := parseConfig("run", nil, func(k string) string {
+		if k == "DISCORD_TOKEN" {
+			return token
+		}
+		return ""
+	}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(cfg.Token) != token {
+		t.Fatal("token not read")
+	}
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("config", "cfg", cfg, "token", cfg.Token)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("config", "cfg", cfg, "token", cfg.Token)
+	js, _ := json.Marshal(cfg)
+	dumps := []string{
+		fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%s %q %v", cfg.Token, cfg.Token, cfg.Token),
+		logs.String(), string(js), fmt.Errorf("wrapped: %v", cfg).Error(),
+	}
+	for _, d := range dumps {
+		if strings.Contains(d, "secret") {
+			t.Errorf("token leaked in %q", d)
+		}
+	}
+	if !strings.Contains(fmt.Sprint(cfg.Token), "redacted") {
+		t.Error("a set token should print as [redacted]")
+	}
+}
+
+func TestCorruptDatabaseIsReportedAndLeftUntouched(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bad.db")
+	garbage := bytes.Repeat([]byte("not a database "), 1000)
+	if err := os.WriteFile(db, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(db)
+	for _, args := range [][]string{{"console", "--db", db}, {"check", "--db", db}} {
+		code, _, errOut := run(t, nil, "/stretch now\n", args...)
+		if code != exitError || !strings.Contains(errOut, "not a stretchbot database or it is damaged") {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	after, _ := os.Stat(db)
+	got, _ := os.ReadFile(db)
+	if !bytes.Equal(got, garbage) || !after.ModTime().Equal(before.ModTime()) {
+		t.Fatal("the corrupt file was modified")
+	}
+}
+
+func TestLockedDatabaseIsReportedWithinTheTimeout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	holder, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	start := time.Now()
+	code, _, errOut := run(t, nil, "/stretch now\n", "console", "--db", path)
+	if code != exitError || !strings.Contains(errOut, "in use by another process") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Fatalf("waited %v for a locked file", waited)
+	}
+}
+
+func TestBackupAndCheck(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.db")
+	if code, _, errOut := run(t, nil, "/stretch done\n", "console", "--db", db); code != exitOK {
+		t.Fatalf("console: %s", errOut)
+	}
+	out := filepath.Join(dir, "copy.db")
+	code, stdout, errOut := run(t, nil, "", "backup", "--db", db, "--out", out)
+	if code != exitOK || !strings.Contains(stdout, "written to") {
+		t.Fatalf("backup: exit %d %s %s", code, stdout, errOut)
+	}
+	code, stdout, _ = run(t, nil, "", "check", "--db", out)
+	if code != exitOK || !strings.Contains(stdout, "ok") {
+		t.Fatalf("check of the backup: exit %d %s", code, stdout)
+	}
+	s, err := store.Open(out, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	comps, err := s.Completions(context.Background(), "100000000000000001", time.Time{}, time.Time{})
+	if err != nil || len(comps) != 1 {
+		t.Fatalf("the backup holds %d completions (%v), want 1", len(comps), err)
+	}
+	if code, _, errOut := run(t, nil, "", "backup", "--db", db); code != exitUsage || !strings.Contains(errOut, "--out") {
+		t.Fatalf("backup without --out: exit %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,31 @@
+// Package scheduler decides when each stretch reminder fires and fires it
+// exactly once.
+//
+// Next computes occurrences of a cron spec in a schedule's own time zone with
+// RFC 5545's daylight-saving rule, so a daily reminder fires once on every
+// local day, also on the days the clocks change. robfig/cron/v3 parses the
+// specs; its runner is not used, because it re-sorts every entry on each
+// wake and each add.
+//
+// A Scheduler keeps all armed schedules in one min-heap ordered by next fire
+// time, with a single timer set to the head: Arm, Remove and each fire cost
+// O(log n). Time comes from a Clock; FakeClock lets tests of this and other
+// packages move through days instantly.
+//
+// Exactly once: due occurrences are popped in batches and recorded through
+// the Journal in one call before any is handed to delivery; one the Journal
+// already knows is dropped. The send itself is at most once: if the process
+// dies after recording and before sending, that occurrence is lost, never
+// repeated. On start the caller arms each schedule with its last recorded
+// occurrence; missed ones at most the grace period old are sent with Late
+// set, older ones are skipped and counted. An occurrence whose schedule is
+// edited or removed, or whose owner is paused, between popping and sending is
+// not sent (each armed version has a generation number).
+//
+// Delivery goes through a limiter on the same Clock (default 45 per second,
+// under Discord's global 50), in time order, evenly spaced; failures are
+// retried with exponential backoff unless marked Permanent.
+//
+// The package knows nothing of Discord or storage: it imports only the
+// domain package.
+package scheduler
