@@ -33,18 +33,30 @@ func TestDeliverByDM(t *testing.T) {
 	list, _ := e.db.SchedulesByOwner(ctx, aliceID)
 	id := list[0].ID
 
-	for i := range 2 {
-		e.clock.Advance(24 * time.Hour)
-		if err := e.bot.Deliver(ctx, e.d, id, e.clock.Now(), i == 1); err != nil {
-			t.Fatalf("delivery %d: %v", i, err)
+	// The scheduler fires it on two days in a row; a third, late one is
+	// sent by hand.
+	for day := 1; day <= 2; day++ {
+		next, ok := e.sched.NextFire(id)
+		if !ok {
+			t.Fatal("reminder not armed")
+		}
+		if want := 6*time.Hour + 30*time.Minute; next.UTC().Sub(next.UTC().Truncate(24*time.Hour)) != want {
+			t.Fatalf("next fire %v, want 7:30 in Berlin (6:30 UTC in March)", next)
+		}
+		e.clock.Set(next)
+		if err := e.fake.WaitFor(ctx, func() bool { return len(e.fake.DMs(aliceID)) == day }); err != nil {
+			t.Fatalf("reminder of day %d never arrived: %v", day, err)
 		}
 	}
+	if err := e.bot.Deliver(ctx, e.d, id, e.clock.Now(), true); err != nil {
+		t.Fatal(err)
+	}
 	dms := e.fake.DMs(aliceID)
-	if len(dms) != 2 {
-		t.Fatalf("%d DMs, want 2", len(dms))
+	if len(dms) != 3 {
+		t.Fatalf("%d DMs, want 3", len(dms))
 	}
 	wantText(t, dms[0], "Time to stretch")
-	wantText(t, dms[1], "late")
+	wantText(t, dms[2], "late")
 	buttonID(t, dms[0], "Snooze")
 	if n := countRequests(e.fake, "POST", "/users/@me/channels"); n != 1 {
 		t.Fatalf("DM channel opened %d times, want once", n)
@@ -61,7 +73,7 @@ func TestDeliverByDM(t *testing.T) {
 	_, r = e.click(discordtest.InDM(alice), dms[1], "Snooze")
 	wantText(t, r.Message, "Snoozed")
 	all, _ := e.db.SchedulesByOwner(ctx, aliceID)
-	if len(all) != 2 || all[1].Kind != stretchbot.KindSnooze || !e.sched.isArmed(all[1].ID) {
+	if len(all) != 2 || all[1].Kind != stretchbot.KindSnooze || !e.isArmed(all[1].ID) {
 		t.Fatalf("snooze schedule: %+v", all)
 	}
 }
@@ -112,8 +124,8 @@ func TestDMsClosedPausesAndTellsUser(t *testing.T) {
 		t.Fatalf("Deliver to closed DMs: %v, want ErrUnreachable", err)
 	}
 	s, _ := e.db.Schedule(ctx, id)
-	if !s.Paused || e.sched.isArmed(id) {
-		t.Fatalf("schedule after closed DMs: paused=%v armed=%v", s.Paused, e.sched.isArmed(id))
+	if !s.Paused || e.isArmed(id) {
+		t.Fatalf("schedule after closed DMs: paused=%v armed=%v", s.Paused, e.isArmed(id))
 	}
 	// Paused: the next occurrence sends nothing.
 	if err := e.bot.Deliver(ctx, e.d, id, e.clock.Now(), false); err != nil {
@@ -130,7 +142,7 @@ func TestDMsClosedPausesAndTellsUser(t *testing.T) {
 		t.Fatal("the notice was shown twice")
 	}
 	_, r = e.run(inv(inGuild(alice), "stretch remind resume"))
-	if s, _ := e.db.Schedule(ctx, id); s.Paused || !e.sched.isArmed(id) {
+	if s, _ := e.db.Schedule(ctx, id); s.Paused || !e.isArmed(id) {
 		t.Fatal("resume did not bring the schedule back")
 	}
 }

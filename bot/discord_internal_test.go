@@ -74,5 +74,5 @@ func TestGarbledInteractionsDoNotCrash(t *testing.T) {
 type nopScheduler struct{}
 
 func (nopScheduler) Arm(stretchbot.Schedule, time.Time) error { return nil }
-func (nopScheduler) Remove(uint64)                             {}
-func (nopScheduler) NextFire(uint64) (time.Time, bool)         { return time.Time{}, false }
+func (nopScheduler) Remove(uint64)                            {}
+func (nopScheduler) NextFire(uint64) (time.Time, bool)        { return time.Time{}, false }
