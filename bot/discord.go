@@ -379,14 +379,10 @@ func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Int
 // button click keeps its message as it is until the edit.
 func (d *Discord) deferResponse(ctx context.Context, it *discordgo.Interaction, in Interaction) error {
 	endpoint := discordgo.EndpointInteractionResponse(it.ID, it.Token)
-	cb := callbackPayload{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: messagePayload{Flags: flagEphemeral}}
+	// A deferral carries only flags, none of the message fields.
+	var body any = callbackPayload{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: map[string]any{"flags": flagEphemeral}}
 	if in.Kind == KindButton {
-		cb = callbackPayload{Type: discordgo.InteractionResponseDeferredMessageUpdate}
-	}
-	// Encoded without the message fields: a deferral carries only flags.
-	var body any = cb
-	if cb.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource {
-		body = map[string]any{"type": cb.Type, "data": map[string]any{"flags": flagEphemeral}}
+		body = callbackPayload{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
 	_, err := d.request(ctx, http.MethodPost, endpoint, endpoint, body, nil)
 	return wrapErr("defer interaction", err)

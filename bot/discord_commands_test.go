@@ -50,7 +50,7 @@ func TestRemind(t *testing.T) {
 	if strings.Contains(text(r.Message), fmt.Sprintf("**#%d**", list[0].ID)) {
 		t.Fatalf("removed reminder still listed:\n%s", text(r.Message))
 	}
-	if e.sched.isArmed(list[0].ID) {
+	if e.isArmed(list[0].ID) {
 		t.Fatal("removed reminder still armed")
 	}
 
@@ -232,7 +232,7 @@ func TestPrivacy(t *testing.T) {
 	if u, _ := e.db.User(ctx, aliceID); u.TimeZone != "" {
 		t.Fatalf("settings left after forget: %+v", u)
 	}
-	if e.sched.count() != 0 {
+	if e.sched.Len() != 0 {
 		t.Fatal("a forgotten schedule is still armed")
 	}
 }

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
 )
 
@@ -33,67 +35,6 @@ var (
 // permManage is the Manage Server permission as Discord sends it.
 const permManage = "32"
 
-// testClock is the bots' injected clock: tests move it, nothing sleeps.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// testScheduler stands in for package scheduler until it lands on main: it
-// remembers what is armed, and tests fire occurrences with Bot.Deliver.
-type testScheduler struct {
-	mu    sync.Mutex
-	armed map[uint64]stretchbot.Schedule
-}
-
-func (s *testScheduler) Arm(sc stretchbot.Schedule, _ time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.armed[sc.ID] = sc
-	return nil
-}
-
-func (s *testScheduler) Remove(id uint64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.armed, id)
-}
-
-func (s *testScheduler) NextFire(id uint64) (time.Time, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.armed[id]
-	if !ok || sc.At.IsZero() {
-		return time.Time{}, false
-	}
-	return sc.At, true
-}
-
-func (s *testScheduler) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.armed)
-}
-
-func (s *testScheduler) isArmed(id uint64) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.armed[id]
-	return ok
-}
-
 // fakeChart draws no chart; it returns a few bytes that stand for a PNG.
 type fakeChart struct{}
 
@@ -104,13 +45,15 @@ func (fakeChart) RenderChart(stretchbot.Stats, string) ([]byte, error) {
 // env is one end-to-end setup: a fake Discord, a real store on a bbolt file,
 // the handlers and the Discord transport, connected.
 type env struct {
-	t     testing.TB
-	fake  *discordtest.Fake
-	db    *store.DB
-	sched *testScheduler
-	clock *testClock
-	bot   *bot.Bot
-	d     *bot.Discord
+	t       testing.TB
+	allowMu sync.Mutex
+	allowed map[int]bool // Discord error codes a test expects
+	fake    *discordtest.Fake
+	db      *store.DB
+	sched   *scheduler.Scheduler
+	clock   *scheduler.FakeClock
+	bot     *bot.Bot
+	d       *bot.Discord
 }
 
 type envOptions struct {
@@ -128,7 +71,7 @@ func testLogger() *slog.Logger {
 }
 
 // newEnv starts everything, and registers in t.Cleanup the check that the
-// fake rejected nothing the bot sent.
+// fake rejected nothing the bot sent (but what expectRejections allows).
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
 	fake := discordtest.New(t, o.fake)
@@ -141,8 +84,19 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatalf("catalogue: %v", err)
 	}
-	e := &env{t: t, fake: fake, db: db, sched: &testScheduler{armed: map[uint64]stretchbot.Schedule{}},
-		clock: &testClock{now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, fake: fake, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))}
+	// Reminders go through the real scheduler on a fake clock: tests move
+	// the clock and wait for the message, nothing sleeps.
+	e.sched = scheduler.New(scheduler.Options{
+		Clock: e.clock, Journal: db, Logger: testLogger(),
+		Deliver: func(ctx context.Context, o scheduler.Occurrence) error {
+			err := e.bot.Deliver(ctx, e.d, o.Schedule.ID, o.At, o.Late)
+			if errors.Is(err, bot.ErrUnreachable) {
+				return scheduler.Permanent(err)
+			}
+			return err
+		},
+	})
 	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}})
 	if err != nil {
 		t.Fatalf("bot: %v", err)
@@ -156,13 +110,32 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err := e.d.Open(ctx); err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	noRejections(t, fake)
+	t.Cleanup(func() {
+		for _, r := range fake.ValidationErrors() {
+			e.allowMu.Lock()
+			ok := e.allowed[r.Err.Code]
+			e.allowMu.Unlock()
+			if !ok {
+				t.Errorf("Discord would reject: %s", r)
+			}
+		}
+	})
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := e.d.Close(ctx); err != nil {
 			t.Errorf("Close: %v", err)
 		}
+	})
+	schedCtx, stopSched := context.WithCancel(context.Background())
+	e.sched.Start(schedCtx)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := e.sched.Stop(ctx); err != nil {
+			t.Errorf("stop scheduler: %v", err)
+		}
+		stopSched()
 	})
 	shards := max(1, o.fake.Shards)
 	// discordgo's first heartbeat can race with Close; wait for it (see the
@@ -180,13 +153,17 @@ func newEnv(t testing.TB, o envOptions) *env {
 	return e
 }
 
-// noRejections fails the test at its end if the fake refused any request.
-func noRejections(t testing.TB, fake *discordtest.Fake) {
-	t.Cleanup(func() {
-		for _, r := range fake.ValidationErrors() {
-			t.Errorf("Discord would reject: %s", r)
-		}
-	})
+// expectRejections lets the end-of-test check pass rejections with one of
+// codes: the ones a test provokes on purpose, such as 50007 for closed DMs.
+func (e *env) expectRejections(codes ...int) {
+	e.allowMu.Lock()
+	defer e.allowMu.Unlock()
+	if e.allowed == nil {
+		e.allowed = map[int]bool{}
+	}
+	for _, c := range codes {
+		e.allowed[c] = true
+	}
 }
 
 func testCtx(t testing.TB) context.Context {
@@ -333,4 +310,10 @@ func wantText(t testing.TB, m discordtest.Message, subs ...string) {
 			t.Fatalf("message lacks %q:\n%s", s, got)
 		}
 	}
+}
+
+// isArmed reports whether the scheduler will fire schedule id.
+func (e *env) isArmed(id uint64) bool {
+	_, ok := e.sched.NextFire(id)
+	return ok
 }

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/scheduler"
 )
 
 func TestRegisterCommands(t *testing.T) {
@@ -137,7 +139,7 @@ func newEnvBot(t *testing.T) *bot.Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Config{Store: nopStore{}, Scheduler: &testScheduler{}, Catalog: catalog, Logger: testLogger()})
+	b, err := bot.New(bot.Config{Store: nopStore{}, Scheduler: scheduler.New(scheduler.Options{Deliver: func(context.Context, scheduler.Occurrence) error { return nil }}), Catalog: catalog, Logger: testLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}

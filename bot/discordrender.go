@@ -38,8 +38,11 @@ const flagEphemeral = discordgo.MessageFlagsEphemeral
 // clip shortens s to at most n characters (code points, as Discord counts),
 // ending with an ellipsis when something was cut.
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	switch {
+	case utf8.RuneCountInString(s) <= n:
 		return s
+	case n <= 0:
+		return ""
 	}
 	return truncateText(s, n)
 }
@@ -77,11 +80,16 @@ type attachment struct {
 func render(r Reply) rendered {
 	// Empty lists, not null, so that an update clears what it replaces.
 	out := rendered{content: clip(r.Content, maxContent), embeds: []*discordgo.MessageEmbed{}}
+	// The 6000-character total is per message: later cards get what the
+	// earlier ones left, and a card with no room left is dropped.
+	budget := maxEmbedTotal
 	for i, c := range r.Cards {
-		if i == maxEmbeds {
+		if i == maxEmbeds || budget <= 0 {
 			break
 		}
-		out.embeds = append(out.embeds, renderCard(c))
+		e := renderCard(c, budget)
+		budget -= embedSize(e)
+		out.embeds = append(out.embeds, e)
 	}
 	out.components = renderRows(r.Rows)
 	for i, f := range r.Files {
@@ -98,9 +106,9 @@ func render(r Reply) rendered {
 }
 
 // renderCard renders a Card as an embed, clipped to the per-field limits and
-// then to the 6000-character total (fields are dropped from the end first,
-// then the description is shortened).
-func renderCard(c Card) *discordgo.MessageEmbed {
+// then to budget characters in all (fields are dropped from the end first,
+// then the description is shortened, then the title and footer).
+func renderCard(c Card, budget int) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{
 		Type:        discordgo.EmbedTypeRich,
 		Title:       clip(c.Title, maxEmbedTitle),
@@ -119,11 +127,16 @@ func renderCard(c Card) *discordgo.MessageEmbed {
 	if c.Image != "" {
 		e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + c.Image}
 	}
-	for embedSize(e) > maxEmbedTotal && len(e.Fields) > 0 {
+	for embedSize(e) > budget && len(e.Fields) > 0 {
 		e.Fields = e.Fields[:len(e.Fields)-1]
 	}
-	if over := embedSize(e) - maxEmbedTotal; over > 0 {
-		e.Description = clip(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
+	for _, s := range []*string{&e.Description, &e.Title} {
+		if over := embedSize(e) - budget; over > 0 {
+			*s = clip(*s, max(0, utf8.RuneCountInString(*s)-over))
+		}
+	}
+	if over := embedSize(e) - budget; over > 0 && e.Footer != nil {
+		e.Footer.Text = clip(e.Footer.Text, max(0, utf8.RuneCountInString(e.Footer.Text)-over))
 	}
 	return e
 }
