@@ -279,6 +279,9 @@ func (c customID) owner() string {
 }
 
 func truncateText(s string, n int) string {
+	if n <= 1 {
+		return ""
+	}
 	r := []rune(s)
 	if len(r) <= n {
 		return s

@@ -127,12 +127,12 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customID) (Repl
 	if err != nil {
 		return Reply{}, fmt.Errorf("record break click: %w", err)
 	}
-	r := b.breakMessage(s, occ, total)
-	r.Update = true
 	if !counted {
-		// Already counted: refresh the tally but tell only this person.
+		// Counted once per person: tell only this person, leave the message.
 		return Reply{Ephemeral: true, Content: "You are already counted for this break. 🙌"}, nil
 	}
+	r := b.breakMessage(s, occ, total)
+	r.Update = true
 	return r, nil
 }
 

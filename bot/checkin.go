@@ -137,6 +137,17 @@ func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customID) (Re
 	if err != nil || hours < 1 || hours > 24*7 {
 		return Reply{}, errCheckInExpired
 	}
+	// The result keeps its buttons, so a second press must not make a
+	// second reminder.
+	mine, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("list schedules of %s: %w", in.UserID, err)
+	}
+	for _, s := range mine {
+		if s.Kind == stretchbot.KindCheckIn {
+			return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(s.At, b.userLocation(ctx, in.UserID)))}, nil
+		}
+	}
 	at := b.now().Add(time.Duration(hours) * time.Hour)
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindCheckIn, At: at, TimeZone: "UTC", Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {

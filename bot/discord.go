@@ -32,6 +32,9 @@ type DiscordConfig struct {
 	// Grace bounds how long Close waits for in-flight interactions, on top
 	// of Close's context; 0 leaves only the context.
 	Grace time.Duration
+	// OnRateLimited, when set, is called for every 429 Discord answers (for
+	// metrics); discordgo waits and retries those requests itself.
+	OnRateLimited func()
 }
 
 // Discord connects a Bot to Discord: it registers the commands, answers
@@ -73,6 +76,9 @@ func NewDiscord(cfg DiscordConfig) (*Discord, error) {
 	rest, err := discordapi.NewSession(cfg.Token, cfg.APIBase)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
+	}
+	if cfg.OnRateLimited != nil {
+		rest.AddHandler(func(*discordgo.Session, *discordgo.RateLimit) { cfg.OnRateLimited() })
 	}
 	base, cancel := context.WithCancel(context.Background())
 	return &Discord{

@@ -335,6 +335,12 @@ func TestCheckIn(t *testing.T) {
 		if s, _ := e.db.SchedulesByOwner(ctx, aliceID); len(s) != 1 || s[0].Kind != stretchbot.KindCheckIn {
 			t.Fatalf("recheck schedule: %+v", s)
 		}
+		// The button stays on the result; a second press makes no second reminder.
+		_, rr = e.click(o, msg, "Remind me to check in")
+		wantText(t, rr.Message, "already have a check-in reminder")
+		if s, _ := e.db.SchedulesByOwner(ctx, aliceID); len(s) != 1 {
+			t.Fatalf("second press made %d schedules", len(s))
+		}
 		// The second check-in skips the profile questions.
 		_, r = e.run(inv(o, "checkin"))
 		if strings.Contains(r.Message.Embeds[0].Description, "How old") {

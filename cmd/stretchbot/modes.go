@@ -59,7 +59,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, Bot: a.bot, Logger: log.With("component", "discord")})
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
 	if err != nil {
 		a.close(context.Background())
 		return err
