@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/scheduler"
+	"github.com/stretchbot/stretchbot/store"
+)
+
+// killRate is the delivery rate of the kill -9 test: STRETCHBOT_RATE's
+// maximum, so 1,000 reminders take 20 s rather than 22 at the default 45.
+const killRate = 50
+
+// recordAheadBound is how many occurrences a kill -9 may lose: those
+// recorded in the journal but not yet sent. The scheduler records
+// rate/4 occurrences per journal call right before their limiter slots
+// (scheduler.Scheduler.pace) and hands each to one of its workers, so at
+// most rate/4 recorded ones wait for a slot and at most
+// scheduler.DefaultWorkers are being sent. Everything not yet recorded is
+// found again at the next start and sent late.
+const recordAheadBound = killRate/4 + scheduler.DefaultWorkers
+
+// TestKillDashNineMidBurstLosesOnlyTheRecordAheadWindow runs the real
+// binary against the fake Discord with 1,000 reminders due together,
+// kill -9s it after 300 deliveries, starts it again on the same file and
+// counts at the fake: every reminder must arrive at most once, and no more
+// than the record-ahead window may be lost.
+func TestKillDashNineMidBurstLosesOnlyTheRecordAheadWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("delivers 1,000 reminders at 50/s on the real clock (about 25 s)")
+	}
+	const total, killAfter = 1000, 300
+	bin := buildBinary(t)
+	fake := discordtest.New(t, discordtest.Options{})
+	dbPath := filepath.Join(t.TempDir(), "burst.db")
+
+	// One channel per reminder: a message identifies its schedule, and no
+	// channel's 5-per-5-s bucket is ever hit, so one request is one
+	// delivery. Channel ids are what Discord would hand out: snowflakes.
+	channels := make([]string, total)
+	due := time.Now().Add(2 * time.Second)
+	seedBurst(t, dbPath, channels, due)
+	delivered := func() (distinct, dup int) {
+		for _, ch := range channels {
+			switch n := len(fake.Messages(ch)); {
+			case n == 1:
+				distinct++
+			case n > 1:
+				distinct++
+				dup += n - 1
+			}
+		}
+		return distinct, dup
+	}
+
+	start := func(name string) (*exec.Cmd, *syncBuffer) {
+		t.Helper()
+		var stderr syncBuffer
+		cmd := exec.Command(bin, "run")
+		// A clean environment: nothing of the developer's (a real token, an
+		// ops address) leaks into the child.
+		cmd.Env = []string{
+			"DISCORD_TOKEN=" + fake.Token(),
+			"DISCORD_API_BASE=" + fake.URL(),
+			"STRETCHBOT_DB=" + dbPath,
+			"STRETCHBOT_RATE=" + strconv.Itoa(killRate),
+			"STRETCHBOT_LOG_LEVEL=info",
+		}
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start %s: %v", name, err)
+		}
+		t.Cleanup(func() {
+			if cmd.ProcessState == nil {
+				cmd.Process.Kill()
+				cmd.Wait()
+			}
+		})
+		return cmd, &stderr
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	// Run 1: kill -9 in the middle of the burst.
+	first, firstErr := start("run 1")
+	if err := fake.WaitFor(ctx, func() bool { n, _ := delivered(); return n >= killAfter }); err != nil {
+		t.Fatalf("waiting for %d deliveries: %v\nstderr:\n%s", killAfter, err, firstErr)
+	}
+	if err := first.Process.Kill(); err != nil {
+		t.Fatalf("kill -9: %v", err)
+	}
+	if err := first.Wait(); err == nil {
+		t.Fatal("run 1 exited cleanly; it should have been killed")
+	}
+	afterKill, _ := delivered()
+
+	// What the journal holds now decides run 2's work: every schedule not
+	// recorded as fired must be sent; recorded ones never again.
+	unrecorded, recordedLeft := journalState(t, dbPath)
+
+	// Run 2 on the same file: it sends the rest late, then SIGTERM.
+	second, secondErr := start("run 2")
+	want := afterKill + unrecorded
+	if err := fake.WaitFor(ctx, func() bool { n, _ := delivered(); return n >= want }); err != nil {
+		n, _ := delivered()
+		t.Fatalf("run 2 delivered %d of the %d unrecorded reminders: %v\nstderr:\n%s", n-afterKill, unrecorded, err, secondErr)
+	}
+	if err := second.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v", err)
+	}
+	if err := second.Wait(); err != nil {
+		t.Fatalf("run 2 did not stop cleanly on SIGTERM: %v\nstderr:\n%s", err, secondErr)
+	}
+
+	got, dup := delivered()
+	lost := total - got
+	t.Logf("kill -9 after %d deliveries: run 1 delivered %d, run 2 %d (%d were unrecorded); delivered %d, duplicated %d, lost %d (bound %d = rate/4 + workers); 429s at the fake %d",
+		killAfter, afterKill, got-afterKill, unrecorded, got, dup, lost, recordAheadBound, fake.RateLimited())
+	if dup != 0 {
+		t.Errorf("%d reminders were delivered twice", dup)
+	}
+	if lost > recordAheadBound {
+		t.Errorf("%d reminders lost, more than the record-ahead window of %d", lost, recordAheadBound)
+	}
+	// Every lost one was recorded before the kill: the loss is the
+	// at-most-once window, not a forgotten schedule.
+	if lost > recordedLeft {
+		t.Errorf("%d lost but only %d recorded-and-undeleted schedules were left after the kill", lost, recordedLeft)
+	}
+	if errs := fake.ValidationErrors(); len(errs) > 0 {
+		t.Errorf("Discord would have rejected: %v", errs)
+	}
+}
+
+// seedBurst writes one one-shot reminder per channel, all due at due,
+// filling channels with the channel ids it used.
+func seedBurst(t *testing.T, path string, channels []string, due time.Time) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ss := make([]*stretchbot.Schedule, len(channels))
+	for i := range ss {
+		channels[i] = strconv.Itoa(800000000000000000 + i)
+		ss[i] = &stretchbot.Schedule{
+			Owner: strconv.Itoa(100000000000000000 + i), GuildID: "900000000000000001",
+			ChannelID: channels[i], Kind: stretchbot.KindSnooze, At: due, TimeZone: "UTC", Created: time.Now(),
+		}
+	}
+	if err := db.CreateSchedules(context.Background(), ss); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+}
+
+// journalState counts the schedules left in the file: unrecorded (no fired
+// marker: the next start sends them) and recorded (fired but not deleted:
+// sent but killed before the delete, or recorded and never sent).
+func journalState(t *testing.T, path string) (unrecorded, recorded int) {
+	t.Helper()
+	db, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open after kill -9: %v", err)
+	}
+	defer db.Close()
+	err = db.ForEachSchedule(context.Background(), func(s stretchbot.Schedule, lastFired time.Time) error {
+		if lastFired.IsZero() {
+			unrecorded++
+		} else {
+			recorded++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("scan after kill -9: %v", err)
+	}
+	return unrecorded, recorded
+}
