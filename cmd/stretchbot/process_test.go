@@ -1,11 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot/store"
 )
 
 // buildBinary builds this command into a temporary folder and returns the
@@ -43,4 +52,125 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestBinaryReportsCorruptAndLockedDatabases runs the built binary as
+// separate processes: a damaged file is refused with a clear message and
+// exit code 1 and left byte for byte as it was; a file another running
+// stretchbot holds is refused within the open timeout, with exit code 1.
+func TestBinaryReportsCorruptAndLockedDatabases(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	env := []string{"HOME=" + dir} // a clean environment, nothing of the developer's
+
+	t.Run("corrupt", func(t *testing.T) {
+		path := filepath.Join(dir, "bad.db")
+		garbage := bytes.Repeat([]byte("not a database "), 1000)
+		if err := os.WriteFile(path, garbage, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"console", "--db", path}, {"check", "--db", path}, {"run", "--db", path}} {
+			cmd := exec.Command(bin, args...)
+			cmd.Env = append(env, "DISCORD_TOKEN=unused", "DISCORD_API_BASE=http://127.0.0.1:1")
+			cmd.Stdin = strings.NewReader("/stretch now\n")
+			out, err := cmd.CombinedOutput()
+			if code := exitCode(err); code != exitError || !strings.Contains(string(out), "not a stretchbot database or it is damaged") {
+				t.Fatalf("%v: exit %d (%v), output %q", args, code, err, out)
+			}
+		}
+		after, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); !bytes.Equal(got, garbage) || !after.ModTime().Equal(before.ModTime()) {
+			t.Fatal("the damaged file was modified")
+		}
+	})
+
+	t.Run("locked", func(t *testing.T) {
+		path := filepath.Join(dir, "held.db")
+		// The holder: a console whose stdin stays open, so it runs until
+		// the pipe is closed.
+		holder := exec.Command(bin, "console", "--db", path)
+		holder.Env = env
+		stdin, err := holder.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, err := holder.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var holderErr syncBuffer
+		holder.Stderr = &holderErr
+		if err := holder.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stdin.Close()
+			holder.Wait()
+		})
+		// The banner is printed once the database is open, so the lock
+		// is held from here on.
+		banner := make(chan error, 1)
+		go func() {
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			if err == nil && !strings.Contains(line, "stretchbot console") {
+				err = fmt.Errorf("unexpected first line %q", line)
+			}
+			banner <- err
+			io.Copy(io.Discard, stdout)
+		}()
+		select {
+		case err := <-banner:
+			if err != nil {
+				t.Fatalf("holder: %v\nstderr: %s", err, holderErr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the holder did not start\nstderr: %s", holderErr.String())
+		}
+
+		for _, args := range [][]string{{"console", "--db", path}, {"run", "--db", path}} {
+			second := exec.Command(bin, args...)
+			second.Env = append(env, "DISCORD_TOKEN=unused", "DISCORD_API_BASE=http://127.0.0.1:1")
+			second.Stdin = strings.NewReader("/stretch now\n")
+			start := time.Now()
+			out, err := second.CombinedOutput()
+			took := time.Since(start)
+			if code := exitCode(err); code != exitError || !strings.Contains(string(out), "in use by another process") {
+				t.Fatalf("%v: exit %d (%v), output %q", args, code, err, out)
+			}
+			// store.DefaultTimeout (1 s) plus process start and exit.
+			if took > store.DefaultTimeout+time.Second {
+				t.Fatalf("%v: took %v to report the lock", args, took)
+			}
+			t.Logf("%v: refused after %v", args, took.Round(time.Millisecond))
+		}
+
+		// The holder is unharmed: it still answers and exits cleanly.
+		if _, err := io.WriteString(stdin, "quit\n"); err != nil {
+			t.Fatal(err)
+		}
+		stdin.Close()
+		if err := holder.Wait(); err != nil {
+			t.Fatalf("holder: %v\nstderr: %s", err, holderErr.String())
+		}
+	})
+}
+
+// exitCode is the exit code of a finished command; -1 when it did not run
+// or was killed by a signal.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitCode()
+	}
+	return -1
 }
