@@ -160,6 +160,11 @@ func TestFiresOncePerDayAcrossDST(t *testing.T) {
 	if perDay["2026-03-08"] != 1 || !h.journal.fired[stretchbot.Fired{ScheduleID: 1, At: gap}] {
 		t.Errorf("spring-forward day not fired at 03:30 EDT")
 	}
+	// The last delivery is counted after its DeliverFunc returns; Stop
+	// waits for that.
+	if err := h.s.Stop(h.ctx); err != nil {
+		t.Fatal(err)
+	}
 	if st := h.s.Stats(); st.Fired != 400 || st.Skipped != 0 || st.Armed != 1 {
 		t.Errorf("stats = %+v", st)
 	}
