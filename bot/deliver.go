@@ -29,7 +29,11 @@ type Sender interface {
 // recorded the occurrence as fired, so Deliver sends at most once. It reads
 // the schedule fresh from the store: one removed or paused since it was armed
 // is not sent.
-func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time, late bool) error {
+//
+// A one-shot is deleted once it was sent or can never be (ErrUnreachable).
+// After any other error it stays: the scheduler retries the delivery, and
+// the retry must still find it here.
+func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time, late bool) (err error) {
 	s, err := b.cfg.Store.Schedule(ctx, id)
 	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND {
 		return nil
@@ -41,8 +45,10 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		return nil
 	}
 	if s.OneShot() {
-		// A one-shot is done once it fires, whatever happens to the send.
 		defer func() {
+			if err != nil && !errors.Is(err, ErrUnreachable) {
+				return // a transient failure: kept for the retry
+			}
 			if err := b.cfg.Store.DeleteSchedule(context.WithoutCancel(ctx), s.ID); err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
 				b.log.WarnContext(ctx, "delete one-shot", "schedule", s.ID, "err", err)
 			}

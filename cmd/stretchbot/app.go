@@ -92,9 +92,17 @@ func (a *app) deliver(ctx context.Context, o scheduler.Occurrence) error {
 }
 
 // start arms every stored schedule and starts the scheduler and the sweeper.
+// One-shots whose occurrence is already recorded are done and deleted: their
+// send failed for good, or the process died around it (the scheduler sends at
+// most once, so they are never sent again).
 func (a *app) start(ctx context.Context) error {
 	n := 0
+	var done []uint64
 	err := a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+		if s.OneShot() && !lastFired.IsZero() && !lastFired.Before(s.At) {
+			done = append(done, s.ID)
+			return nil
+		}
 		if err := a.sched.Arm(s, lastFired); err != nil {
 			// One bad schedule must not keep everyone else's from running.
 			a.log.Warn("schedule not armed", "schedule", s.ID, "err", err)
@@ -107,6 +115,14 @@ func (a *app) start(ctx context.Context) error {
 		return fmt.Errorf("arm schedules: %w", err)
 	}
 	a.log.Info("schedules armed", "count", n)
+	for _, id := range done {
+		if err := a.db.DeleteSchedule(ctx, id); err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
+			a.log.Warn("delete finished one-shot", "schedule", id, "err", err)
+		}
+	}
+	if len(done) > 0 {
+		a.log.Info("finished one-shots deleted", "count", len(done))
+	}
 	a.sched.Start(ctx)
 	go a.sweep(ctx)
 	return nil

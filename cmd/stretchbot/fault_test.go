@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -185,4 +188,140 @@ func journalState(t *testing.T, path string) (unrecorded, recorded int) {
 		t.Fatalf("scan after kill -9: %v", err)
 	}
 	return unrecorded, recorded
+}
+
+// TestDiscordFaultsDelayRemindersButLoseNone runs the real command wiring
+// (Main.Run "run", in-process so it runs under -race) against a fake
+// Discord that answers a burst of 500s, 502s and 503s and, meanwhile, rate
+// limits every route to 10 requests a second, so discordgo meets 429s
+// with Retry-After. Every reminder must arrive exactly once, only later,
+// and the bot must still answer commands afterwards.
+//
+// The faults are bounded by count, not by time: the wiring runs on the
+// real clock, and the scheduler's retries back off 1 s, 2 s, 4 s...; a
+// count keeps the test to seconds while still making some reminders fail
+// twice. Minute-long outages with the whole backoff sequence are covered on
+// the scheduler's FakeClock in package scheduler (TestRetryThenSuccess and
+// the tests beside it).
+func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
+	const channelReminders, dmReminders = 20, 10
+	fake := discordtest.New(t, discordtest.Options{})
+	dbPath := filepath.Join(t.TempDir(), "faults.db")
+	due := time.Now().Add(time.Second)
+
+	// Reminders in channels, one channel each, and by DM, which also needs
+	// the DM channel to be opened through the faulty API.
+	channels := make([]string, channelReminders)
+	seedBurst(t, dbPath, channels, due)
+	users := make([]string, dmReminders)
+	func() {
+		db, err := store.Open(dbPath, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		for i := range users {
+			users[i] = strconv.Itoa(300000000000000000 + i)
+			if err := db.CreateSchedule(context.Background(), &stretchbot.Schedule{
+				Owner: users[i], Kind: stretchbot.KindSnooze, At: due, TimeZone: "UTC", Created: time.Now(),
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}()
+
+	// The storm: 5xx on the routes reminders use, and a global limit of
+	// 10/s against a bot that sends at 50/s.
+	fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusInternalServerError, 25)
+	fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusBadGateway, 10)
+	fake.FailNext(http.MethodPost, "/users/@me/channels", http.StatusServiceUnavailable, 5)
+	limits := discordtest.DefaultRateLimits()
+	limits.Global = 10
+	fake.SetRateLimits(limits)
+
+	env := map[string]string{
+		"DISCORD_TOKEN":    fake.Token(),
+		"DISCORD_API_BASE": fake.URL(),
+		"STRETCHBOT_DB":    dbPath,
+		"STRETCHBOT_RATE":  "50",
+	}
+	var stderr syncBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	exited := make(chan int, 1)
+	go func() { exited <- m.Run(runCtx, []string{"run"}) }()
+
+	count := func() (got, dup int) {
+		tally := func(n int) {
+			if n > 0 {
+				got++
+				dup += n - 1
+			}
+		}
+		for _, ch := range channels {
+			tally(len(fake.Messages(ch)))
+		}
+		for _, u := range users {
+			tally(len(fake.DMs(u)))
+		}
+		return got, dup
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := fake.WaitFor(ctx, func() bool {
+		select {
+		case <-exited:
+			return true // reported below
+		default:
+		}
+		got, _ := count()
+		return got == channelReminders+dmReminders
+	})
+	got, dup := count()
+	if err != nil || got != channelReminders+dmReminders {
+		for _, r := range fake.Requests() {
+			t.Logf("%s %s %s %d %v", r.Time.Format("05.000"), r.Method, r.Path, r.Status, r.Error)
+		}
+		t.Fatalf("%d of %d reminders arrived (%v)\nstderr:\n%s", got, channelReminders+dmReminders, err, stderr.String())
+	}
+	var failed, rateLimited int
+	for _, r := range fake.Requests() {
+		switch {
+		case r.Status == http.StatusTooManyRequests:
+			rateLimited++
+		case r.Status >= 500:
+			failed++
+		}
+	}
+	t.Logf("%d reminders delivered, %d duplicated, 0 lost; the fake answered %d 5xx and %d 429s; last arrived %v after due",
+		got, dup, failed, rateLimited, time.Since(due).Round(time.Millisecond))
+	if dup != 0 {
+		t.Errorf("%d reminders were delivered twice", dup)
+	}
+	if failed != 40 || rateLimited == 0 {
+		t.Errorf("the storm did not happen as planned: %d 5xx (want 40), %d 429s", failed, rateLimited)
+	}
+
+	// The bot is still up: it answers a command once Discord recovers.
+	fake.SetRateLimits(discordtest.DefaultRateLimits())
+	id := fake.SlashCommand(discordtest.Invocation{
+		Origin:  discordtest.InGuild("900000000000000001", channels[0], discordtest.User{ID: "100000000000000042", Username: "ana"}),
+		Command: "stretch", Subcommand: "now",
+	})
+	if _, err := fake.WaitResponse(ctx, id); err != nil {
+		t.Fatalf("no answer after the storm: %v\nstderr:\n%s", err, stderr.String())
+	}
+	stop()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Fatalf("exit %d after a clean stop\nstderr:\n%s", code, stderr.String())
+		}
+	case <-ctx.Done():
+		t.Fatal("the bot did not stop")
+	}
+	if errs := fake.ValidationErrors(); len(errs) > 0 {
+		t.Errorf("Discord would have rejected: %v", errs)
+	}
 }
