@@ -235,13 +235,43 @@ func (d *Discord) count(route, outcome string) {
 // within 3 s, and the request itself needs some of that.
 const deferAfter = 2 * time.Second
 
+// responder sends the initial response of one interaction: over REST for
+// interactions from the gateway, in the HTTP response body for those posted
+// to the interactions endpoint. Everything after it (edits of a deferred
+// answer, followups) goes over REST either way.
+type responder interface {
+	respond(ctx context.Context, body callbackPayload, files []*discordgo.File) error
+	// filesOK reports whether the initial response can carry files.
+	filesOK() bool
+}
+
+// restResponder answers with POST /interactions/{id}/{token}/callback.
+type restResponder struct {
+	d  *Discord
+	it *discordgo.Interaction
+}
+
+func (r restResponder) respond(ctx context.Context, body callbackPayload, files []*discordgo.File) error {
+	endpoint := discordgo.EndpointInteractionResponse(r.it.ID, r.it.Token)
+	_, err := r.d.request(ctx, http.MethodPost, endpoint, endpoint, body, files)
+	return err
+}
+
+func (restResponder) filesOK() bool { return true }
+
 // onInteraction is the discordgo handler. discordgo runs it on its own
 // goroutine (SyncEvents is false), so interactions are handled concurrently.
 func (d *Discord) onInteraction(_ *discordgo.Session, ev *discordgo.InteractionCreate) {
 	if ev == nil || ev.Interaction == nil || ev.Type == discordgo.InteractionPing {
 		return
 	}
-	it := ev.Interaction
+	d.handle(ev.Interaction, restResponder{d, ev.Interaction})
+}
+
+// handle runs one interaction, from the gateway or the HTTP endpoint, and
+// answers it through out. It returns at once, answering nothing, when Close
+// has begun or the interaction was handled before.
+func (d *Discord) handle(it *discordgo.Interaction, out responder) {
 	if !d.enter(it.ID) {
 		return
 	}
@@ -261,10 +291,10 @@ func (d *Discord) onInteraction(_ *discordgo.Session, ev *discordgo.InteractionC
 	var err error
 	if !ok {
 		// Nobody to answer for (no user) or a kind we do not handle.
-		err = d.respond(ctx, it, in, Reply{Ephemeral: true, Content: "I can't handle that here."})
+		err = d.respond(ctx, it, in, out, Reply{Ephemeral: true, Content: "I can't handle that here."})
 		outcome = "ok"
 	} else {
-		outcome, err = d.answer(ctx, it, in)
+		outcome, err = d.answer(ctx, it, in, out)
 	}
 	if err != nil {
 		outcome = "failed"
@@ -300,9 +330,9 @@ func (d *Discord) routeOf(in Interaction) string {
 
 // answer runs the handler and answers Discord within its 3 s window: slow
 // commands are deferred at once, others if the handler overruns.
-func (d *Discord) answer(ctx context.Context, it *discordgo.Interaction, in Interaction) (string, error) {
+func (d *Discord) answer(ctx context.Context, it *discordgo.Interaction, in Interaction, out responder) (string, error) {
 	if d.bot.Slow(in) {
-		if err := d.deferResponse(ctx, it, in); err != nil {
+		if err := d.deferResponse(ctx, in, out, true); err != nil {
 			return "", err
 		}
 		return "ok", d.finishDeferred(ctx, it, in, d.bot.Handle(ctx, in))
@@ -321,14 +351,14 @@ func (d *Discord) answer(ctx context.Context, it *discordgo.Interaction, in Inte
 	defer timer.Stop()
 	select {
 	case r := <-done:
-		return "ok", d.respond(ctx, it, in, r)
+		return "ok", d.respond(ctx, it, in, out, r)
 	case <-timer.C:
 	}
 	if in.Kind == KindAutocomplete {
 		// Autocomplete cannot be deferred; answer late and let Discord decide.
-		return "late", d.respond(ctx, it, in, <-done)
+		return "late", d.respond(ctx, it, in, out, <-done)
 	}
-	if err := d.deferResponse(ctx, it, in); err != nil {
+	if err := d.deferResponse(ctx, in, out, true); err != nil {
 		return "", err
 	}
 	return "late", d.finishDeferred(ctx, it, in, <-done)
@@ -359,14 +389,21 @@ func payloadOf(rm rendered) messagePayload {
 	return messagePayload{Content: rm.content, Embeds: rm.embeds, Components: rm.components, Attachments: rm.attachments, AllowedMentions: rm.mentions}
 }
 
-// respond sends the initial response to an interaction.
-func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Interaction, r Reply) error {
-	endpoint := discordgo.EndpointInteractionResponse(it.ID, it.Token)
+// respond sends the initial response to an interaction. When it has files
+// and out cannot carry them (an HTTP response body), the interaction is
+// deferred and the answer, files and all, is sent as its edit.
+func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Interaction, out responder, r Reply) error {
 	if in.Kind == KindAutocomplete {
-		_, err := d.request(ctx, http.MethodPost, endpoint, endpoint, callbackPayload{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: choicesPayload{renderChoices(r.Choices)}}, nil)
+		err := out.respond(ctx, callbackPayload{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: choicesPayload{renderChoices(r.Choices)}}, nil)
 		return wrapErr("answer autocomplete", err)
 	}
 	rm := render(r)
+	if len(rm.files) > 0 && !out.filesOK() {
+		if err := d.deferResponse(ctx, in, out, r.Ephemeral); err != nil {
+			return err
+		}
+		return d.finishDeferred(ctx, it, in, r)
+	}
 	p := payloadOf(rm)
 	typ := discordgo.InteractionResponseChannelMessageWithSource
 	if r.Update && in.Kind == KindButton {
@@ -376,22 +413,24 @@ func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Int
 	} else if r.Ephemeral {
 		p.Flags = flagEphemeral
 	}
-	_, err := d.request(ctx, http.MethodPost, endpoint, endpoint, callbackPayload{Type: typ, Data: p}, rm.files)
+	err := out.respond(ctx, callbackPayload{Type: typ, Data: p}, rm.files)
 	return wrapErr("answer interaction", err)
 }
 
 // deferResponse acknowledges an interaction whose answer comes later. A
-// command gets "thinking…" (ephemeral: every slow command is personal); a
-// button click keeps its message as it is until the edit.
-func (d *Discord) deferResponse(ctx context.Context, it *discordgo.Interaction, in Interaction) error {
-	endpoint := discordgo.EndpointInteractionResponse(it.ID, it.Token)
+// command gets "thinking…", ephemeral when the answer will be (every slow
+// command is personal); a button click keeps its message as it is until
+// the edit.
+func (d *Discord) deferResponse(ctx context.Context, in Interaction, out responder, ephemeral bool) error {
 	// A deferral carries only flags, none of the message fields.
-	var body any = callbackPayload{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource, Data: map[string]any{"flags": flagEphemeral}}
+	body := callbackPayload{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if ephemeral {
+		body.Data = map[string]any{"flags": flagEphemeral}
+	}
 	if in.Kind == KindButton {
 		body = callbackPayload{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
-	_, err := d.request(ctx, http.MethodPost, endpoint, endpoint, body, nil)
-	return wrapErr("defer interaction", err)
+	return wrapErr("defer interaction", out.respond(ctx, body, nil))
 }
 
 // finishDeferred delivers the answer of a deferred interaction: it edits

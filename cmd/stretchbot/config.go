@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stretchbot/stretchbot/bot"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -37,17 +40,22 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // Config is every setting of stretchbot. Each comes from a flag or, when the
 // flag is not given, from its environment variable.
 type Config struct {
-	Token     Secret        // DISCORD_TOKEN
-	GuildID   string        // DISCORD_GUILD_ID
-	APIBase   string        // DISCORD_API_BASE, --discord-api
-	DB        string        // STRETCHBOT_DB, --db
-	HTTP      string        // STRETCHBOT_HTTP, --http: metrics and health; "" = off
-	Grace     time.Duration // STRETCHBOT_GRACE, --grace: how late a missed reminder may still go out
-	Shutdown  time.Duration // STRETCHBOT_SHUTDOWN, --shutdown-timeout: bound for in-flight work at exit
-	Rate      float64       // STRETCHBOT_RATE, --rate: reminder deliveries per second
-	Shards    int           // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
-	LogLevel  slog.Level    // STRETCHBOT_LOG_LEVEL, --log-level
-	LogFormat string        // STRETCHBOT_LOG_FORMAT, --log-format: text or json
+	Token   Secret // DISCORD_TOKEN
+	GuildID string // DISCORD_GUILD_ID
+	APIBase string // DISCORD_API_BASE, --discord-api
+	DB      string // STRETCHBOT_DB, --db
+	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// InteractionsAddr is where Discord POSTs interactions (the
+	// Interactions Endpoint URL, path /interactions), verified with
+	// PublicKey; "" = interactions come on the gateway only.
+	InteractionsAddr string            // STRETCHBOT_INTERACTIONS_ADDR, --interactions-addr
+	PublicKey        ed25519.PublicKey // DISCORD_PUBLIC_KEY: the application's key, 64 hex digits
+	Grace            time.Duration     // STRETCHBOT_GRACE, --grace: how late a missed reminder may still go out
+	Shutdown         time.Duration     // STRETCHBOT_SHUTDOWN, --shutdown-timeout: bound for in-flight work at exit
+	Rate             float64           // STRETCHBOT_RATE, --rate: reminder deliveries per second
+	Shards           int               // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
+	LogLevel         slog.Level        // STRETCHBOT_LOG_LEVEL, --log-level
+	LogFormat        string            // STRETCHBOT_LOG_FORMAT, --log-format: text or json
 }
 
 // UsageError is a bad setting or argument; main exits with code 2.
@@ -72,6 +80,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	api := fs.String("discord-api", env("DISCORD_API_BASE", ""), "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
 	guild := fs.String("guild", env("DISCORD_GUILD_ID", ""), "register commands to this server only, for development (DISCORD_GUILD_ID)")
 	httpAddr := fs.String("http", env("STRETCHBOT_HTTP", ""), "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
+	interactions := fs.String("interactions-addr", env("STRETCHBOT_INTERACTIONS_ADDR", ""), "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
 	grace := fs.String("grace", env("STRETCHBOT_GRACE", "10m"), "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
 	shutdown := fs.String("shutdown-timeout", env("STRETCHBOT_SHUTDOWN", "10s"), "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
 	rate := fs.String("rate", env("STRETCHBOT_RATE", "45"), "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
@@ -118,6 +127,22 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	if c.HTTP != "" {
 		if _, _, err := net.SplitHostPort(c.HTTP); err != nil {
 			return c, nil, usagef("STRETCHBOT_HTTP / --http: %q is not an address like :9090 or 127.0.0.1:9090", c.HTTP)
+		}
+	}
+	c.InteractionsAddr = strings.TrimSpace(*interactions)
+	key := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
+	switch {
+	case c.InteractionsAddr == "" && key != "":
+		return c, nil, usagef("DISCORD_PUBLIC_KEY is set but STRETCHBOT_INTERACTIONS_ADDR / --interactions-addr is not: set both to receive interactions over HTTP, or neither")
+	case c.InteractionsAddr != "":
+		if _, _, err := net.SplitHostPort(c.InteractionsAddr); err != nil {
+			return c, nil, usagef("STRETCHBOT_INTERACTIONS_ADDR / --interactions-addr: %q is not an address like :8080 or 127.0.0.1:8080", c.InteractionsAddr)
+		}
+		if key == "" {
+			return c, nil, usagef("STRETCHBOT_INTERACTIONS_ADDR needs DISCORD_PUBLIC_KEY: copy the Public Key from the General Information page of your application")
+		}
+		if c.PublicKey, err = bot.ParsePublicKey(key); err != nil {
+			return c, nil, usagef("DISCORD_PUBLIC_KEY: %v (copy the Public Key from the General Information page of your application)", err)
 		}
 	}
 	return c, fs.Args(), nil

@@ -125,6 +125,10 @@ func TestBadSettingsExitTwoNamingTheSetting(t *testing.T) {
 		{env: map[string]string{"STRETCHBOT_LOG_FORMAT": "xml"}, want: "STRETCHBOT_LOG_FORMAT"},
 		{env: map[string]string{"STRETCHBOT_RATE": "500"}, want: "STRETCHBOT_RATE"},
 		{env: map[string]string{"STRETCHBOT_SHARDS": "-2"}, want: "STRETCHBOT_SHARDS"},
+		{env: map[string]string{"STRETCHBOT_INTERACTIONS_ADDR": ":8080"}, want: "needs DISCORD_PUBLIC_KEY"},
+		{env: map[string]string{"STRETCHBOT_INTERACTIONS_ADDR": "eighty", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, want: "STRETCHBOT_INTERACTIONS_ADDR"},
+		{env: map[string]string{"STRETCHBOT_INTERACTIONS_ADDR": ":8080", "DISCORD_PUBLIC_KEY": "abcd"}, want: "DISCORD_PUBLIC_KEY"},
+		{env: map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, want: "STRETCHBOT_INTERACTIONS_ADDR"},
 		{args: []string{"--grace", "1y"}, want: "--grace"},
 		{args: []string{"--no-such-flag"}, want: "no-such-flag"},
 	}

@@ -82,7 +82,14 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if cfg.HTTP != "" {
 		met.watch(a.sched, d.Stats)
 		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
-		if err := serveOps(runCtx, opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
+		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
+			d.Close(context.Background())
+			a.close(context.Background())
+			return err
+		}
+	}
+	if cfg.InteractionsAddr != "" {
+		if err := serveHTTP(runCtx, "interactions", "STRETCHBOT_INTERACTIONS_ADDR", interactionsServer(cfg.InteractionsAddr, d, cfg.PublicKey), log); err != nil {
 			d.Close(context.Background())
 			a.close(context.Background())
 			return err

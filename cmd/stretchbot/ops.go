@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/stretchbot/stretchbot/bot"
 )
 
 // maxSchedulerLag is how far behind the scheduler may be before /healthz
@@ -67,15 +70,29 @@ func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx 
 	return &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 }
 
-// serveOps starts srv in the background; it stops when ctx is done.
-func serveOps(ctx context.Context, srv *http.Server, log *slog.Logger) error {
+// interactionsServer serves Discord's outgoing-webhook interactions at
+// bot.InteractionsPath. It faces the internet (behind a TLS-terminating
+// proxy), so it serves nothing else: /metrics and /backup stay on the
+// private ops address.
+func interactionsServer(addr string, d *bot.Discord, key ed25519.PublicKey) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle(bot.InteractionsPath, d.InteractionsHandler(key, nil))
+	// Discord wants the first answer within 3 s; the handler defers after
+	// 2 s, so these bound only slow or stuck clients.
+	return &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
+}
+
+// serveHTTP starts srv (the ops or the interactions server, named what,
+// whose address comes from setting) in the background; it stops when ctx is
+// done.
+func serveHTTP(ctx context.Context, what, setting string, srv *http.Server, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", srv.Addr)
 	if err != nil {
-		return fmt.Errorf("STRETCHBOT_HTTP: listen on %s: %w", srv.Addr, err)
+		return fmt.Errorf("%s: listen on %s: %w", setting, srv.Addr, err)
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("ops server", "err", err)
+			log.Error(what+" server", "err", err)
 		}
 	}()
 	go func() {
@@ -84,7 +101,7 @@ func serveOps(ctx context.Context, srv *http.Server, log *slog.Logger) error {
 		defer cancel()
 		srv.Shutdown(shutdownCtx)
 	}()
-	log.Info("ops server listening", "addr", ln.Addr().String())
+	log.Info(what+" server listening", "addr", ln.Addr().String())
 	return nil
 }
 
