@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -22,6 +23,10 @@ type app struct {
 	bot   *bot.Bot
 	// sender is set by the transport before the scheduler starts.
 	sender bot.Sender
+	// stopSweep ends the sweeper and sweeping waits for it, so close never
+	// returns while it still uses the database or the logger.
+	stopSweep context.CancelFunc
+	sweeping  sync.WaitGroup
 }
 
 // How long check-ins and fired-occurrence markers are kept.
@@ -124,7 +129,9 @@ func (a *app) start(ctx context.Context) error {
 		a.log.Info("finished one-shots deleted", "count", len(done))
 	}
 	a.sched.Start(ctx)
-	go a.sweep(ctx)
+	sweepCtx, stop := context.WithCancel(ctx)
+	a.stopSweep = stop
+	a.sweeping.Go(func() { a.sweep(sweepCtx) })
 	return nil
 }
 
@@ -153,6 +160,10 @@ func (a *app) sweep(ctx context.Context) {
 // close stops the scheduler (letting in-flight deliveries finish within
 // ctx) and closes the database.
 func (a *app) close(ctx context.Context) error {
+	if a.stopSweep != nil {
+		a.stopSweep()
+	}
+	a.sweeping.Wait()
 	serr := a.sched.Stop(ctx)
 	derr := a.db.Close()
 	return errors.Join(serr, derr)
