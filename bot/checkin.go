@@ -46,7 +46,7 @@ func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
 	}
 	return Reply{
 		Ephemeral: true,
-		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: "Answer as best you can. \"Not sure\" is a fine answer."}},
+		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: "Only you see this. Your answers to these questions are not stored."}},
 		Rows:      chunkButtons(buttons),
 	}
 }
