@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -22,6 +23,9 @@ type app struct {
 	bot   *bot.Bot
 	// sender is set by the transport before the scheduler starts.
 	sender bot.Sender
+	// sweeping is the sweeper goroutine; close waits for it, so it never
+	// touches a closed database.
+	sweeping sync.WaitGroup
 }
 
 // How long check-ins and fired-occurrence markers are kept.
@@ -108,7 +112,11 @@ func (a *app) start(ctx context.Context) error {
 	}
 	a.log.Info("schedules armed", "count", n)
 	a.sched.Start(ctx)
-	go a.sweep(ctx)
+	a.sweeping.Add(1)
+	go func() {
+		defer a.sweeping.Done()
+		a.sweep(ctx)
+	}()
 	return nil
 }
 
@@ -135,9 +143,11 @@ func (a *app) sweep(ctx context.Context) {
 }
 
 // close stops the scheduler (letting in-flight deliveries finish within
-// ctx) and closes the database.
+// ctx) and closes the database. The context given to start must be done
+// first, so the sweeper stops.
 func (a *app) close(ctx context.Context) error {
 	serr := a.sched.Stop(ctx)
+	a.sweeping.Wait()
 	derr := a.db.Close()
 	return errors.Join(serr, derr)
 }

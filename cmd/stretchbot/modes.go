@@ -84,6 +84,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
 		if err := serveOps(runCtx, opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
 			d.Close(context.Background())
+			cancel()
 			a.close(context.Background())
 			return err
 		}

@@ -42,11 +42,15 @@ func TestOpsEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	if err := a.start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer a.close(context.Background())
+	defer func() {
+		cancel()
+		if err := a.close(context.Background()); err != nil {
+			t.Error(err)
+		}
+	}()
 
 	connected := true
 	interactions := map[bot.StatKey]int64{{Route: "stretch now", Outcome: "ok"}: 3}
