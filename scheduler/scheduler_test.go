@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -159,6 +160,9 @@ func TestFiresOncePerDayAcrossDST(t *testing.T) {
 	gap := time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)
 	if perDay["2026-03-08"] != 1 || !h.journal.fired[stretchbot.Fired{ScheduleID: 1, At: gap}] {
 		t.Errorf("spring-forward day not fired at 03:30 EDT")
+	}
+	if err := h.s.Stop(h.ctx); err != nil {
+		t.Fatal(err)
 	}
 	if st := h.s.Stats(); st.Fired != 400 || st.Skipped != 0 || st.Armed != 1 {
 		t.Errorf("stats = %+v", st)
@@ -651,7 +655,9 @@ func TestConcurrentArmRemove(t *testing.T) {
 		case <-stopped:
 			done = true
 		default:
-			h.clock.Advance(time.Second)
+			if _, ok := h.clock.AdvanceToNextTimer(); !ok {
+				runtime.Gosched()
+			}
 		}
 	}
 	mu.Lock()
