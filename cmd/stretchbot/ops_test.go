@@ -89,6 +89,14 @@ func TestOpsEndpoints(t *testing.T) {
 		t.Fatalf("/healthz with the gateway down: %d %q", code, body)
 	}
 
+	// Backups go to callers on this machine only.
+	req := httptest.NewRequest(http.MethodGet, "/backup", nil)
+	req.RemoteAddr = "203.0.113.7:4711"
+	rec := httptest.NewRecorder()
+	opsServer("", met.reg, h, a.db.Backup, log).Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden || rec.Body.Len() > 100 {
+		t.Fatalf("/backup from a remote address: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
 	code, body = get(t, srv.URL+"/backup")
 	if code != http.StatusOK {
 		t.Fatalf("/backup: %d", code)
