@@ -216,6 +216,9 @@ func TestRestart(t *testing.T) {
 			t.Errorf("day 1: %+v", o)
 		}
 	})
+	if st := s.Stats(); st.Fired != 1 {
+		t.Errorf("day 1 stats %+v, want one fired", st)
+	}
 	// Restart a minute later: nothing again.
 	s = run(day(1, 7, 31), day(1, 7, 31), nil)
 	if at, _ := s.NextFire(7); !at.Equal(day(2, 7, 30)) {
