@@ -111,6 +111,9 @@ func (a *app) start(ctx context.Context) error {
 		return fmt.Errorf("arm schedules: %w", err)
 	}
 	a.log.Info("schedules armed", "count", n)
+	// Sweep once before serving, so data past its retention never lingers
+	// after a long downtime.
+	a.sweepOnce(ctx)
 	a.sched.Start(ctx)
 	a.sweeping.Add(1)
 	go func() {
@@ -120,25 +123,30 @@ func (a *app) start(ctx context.Context) error {
 	return nil
 }
 
-// sweep deletes check-ins past their retention and old fired markers.
+// sweep deletes check-ins past their retention and old fired markers every
+// sweepEvery until ctx is done. start has already swept once.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
-		now := time.Now()
-		if n, err := a.db.PruneCheckIns(ctx, now.Add(-checkInRetention)); err != nil {
-			a.log.Warn("prune check-ins", "err", err)
-		} else if n > 0 {
-			a.log.Info("old check-ins deleted", "count", n)
-		}
-		if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
-			a.log.Warn("prune fired markers", "err", err)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			a.sweepOnce(ctx)
 		}
+	}
+}
+
+func (a *app) sweepOnce(ctx context.Context) {
+	now := time.Now()
+	if n, err := a.db.PruneCheckIns(ctx, now.Add(-checkInRetention)); err != nil {
+		a.log.Warn("prune check-ins", "err", err)
+	} else if n > 0 {
+		a.log.Info("old check-ins deleted", "count", n)
+	}
+	if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
+		a.log.Warn("prune fired markers", "err", err)
 	}
 }
 

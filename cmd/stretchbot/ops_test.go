@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
@@ -136,5 +137,52 @@ func TestBackupFromARunningBot(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.db.partial")); !os.IsNotExist(err) {
 		t.Fatal("a failed backup left a partial file behind")
+	}
+}
+
+func TestHealthCommandForTheContainerHealthcheck(t *testing.T) {
+	healthy := true
+	h := health{dbOpen: func() bool { return true }, connected: func() bool { return healthy }, lag: func() time.Duration { return 0 }}
+	srv := httptest.NewServer(opsServer("", newMetrics().reg, h, nil, slog.New(slog.DiscardHandler)).Handler)
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	if code, out, errOut := run(t, nil, "", "health", "--addr", addr); code != exitOK || !strings.Contains(out, "gateway: ok") {
+		t.Fatalf("healthy: exit %d %q %q", code, out, errOut)
+	}
+	healthy = false
+	if code, _, errOut := run(t, nil, "", "health", "--addr", addr); code != exitError || !strings.Contains(errOut, "unhealthy") {
+		t.Fatalf("unhealthy: exit %d %q", code, errOut)
+	}
+}
+
+func TestSweeperDeletesCheckInsPastRetention(t *testing.T) {
+	cfg := Config{DB: filepath.Join(t.TempDir(), "x.db"), Rate: 45, Grace: time.Minute, Shutdown: time.Second}
+	a, err := openApp(cfg, slog.New(slog.DiscardHandler), scheduler.RealClock(), false, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	old := stretchbot.CheckInRecord{UserID: "7", At: time.Now().Add(-checkInRetention - time.Hour), Pain: 2, RuleVersion: "1"}
+	recent := stretchbot.CheckInRecord{UserID: "7", At: time.Now().Add(-checkInRetention + time.Hour), Pain: 3, RuleVersion: "1"}
+	for _, r := range []stretchbot.CheckInRecord{old, recent} {
+		if err := a.db.AddCheckIn(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.start(ctx); err != nil { // the sweeper runs once at start
+		t.Fatal(err)
+	}
+	cancel()
+	if err := a.close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(cfg.DB, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	left, err := db.CheckIns(context.Background(), "7")
+	if err != nil || len(left) != 1 || left[0].Pain != 3 {
+		t.Fatalf("check-ins after the sweep: %+v %v; want only the recent one", left, err)
 	}
 }
