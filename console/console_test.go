@@ -119,7 +119,7 @@ func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	e := newEnv(t, time.Date(2026, 11, 25, 7, 0, 0, 0, berlin))
 	out := e.type_(t, "/stretch remind set time:7:30 days:daily timezone:Europe/Berlin")
-	if !strings.Contains(out, "Reminder #1 set: 07:30 every day (Europe/Berlin)") || !strings.Contains(out, "in 30m0s") {
+	if !strings.Contains(out, "Reminder #1 set: 07:30 every day (Europe/Berlin)") || !strings.Contains(out, "in 30m)") {
 		t.Fatalf("confirmation:\n%s", out)
 	}
 	e.clock.Set(time.Date(2026, 11, 25, 7, 30, 0, 0, berlin))
@@ -170,6 +170,15 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	out = e.type_(t, "9")
 	if !strings.Contains(out, "There is no button 9") {
 		t.Fatalf("bad button number:\n%s", out)
+	}
+	// No stretches until the person says they have been checked.
+	out = e.type_(t, "/stretch now")
+	if !strings.Contains(out, "holding stretches back") || strings.Contains(out, "Steps:") {
+		t.Fatalf("a stretch was offered after an emergency answer:\n%s", out)
+	}
+	out = e.type_(t, "/stretch remind resume", "/stretch now")
+	if !strings.Contains(out, "Steps:") {
+		t.Fatalf("no stretch after resuming:\n%s", out)
 	}
 }
 
