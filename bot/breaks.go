@@ -18,13 +18,7 @@ func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Sch
 	if err != nil {
 		return nil, fmt.Errorf("list breaks of guild %s: %w", guildID, err)
 	}
-	var out []stretchbot.Schedule
-	for _, s := range all {
-		if s.Kind == stretchbot.KindBreak {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return ofKind(all, stretchbot.KindBreak), nil
 }
 
 func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {

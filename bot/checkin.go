@@ -46,7 +46,7 @@ func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
 	}
 	return Reply{
 		Ephemeral: true,
-		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: "Answer as best you can. \"Not sure\" is a fine answer."}},
+		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: "Only you see this. Your answers to these questions are not stored."}},
 		Rows:      chunkButtons(buttons),
 	}
 }
@@ -139,14 +139,12 @@ func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customID) (Re
 	}
 	// The result keeps its buttons, so a second press must not make a
 	// second reminder.
-	mine, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
+	pending, err := b.ownSchedules(ctx, in.UserID, stretchbot.KindCheckIn)
 	if err != nil {
-		return Reply{}, fmt.Errorf("list schedules of %s: %w", in.UserID, err)
+		return Reply{}, err
 	}
-	for _, s := range mine {
-		if s.Kind == stretchbot.KindCheckIn {
-			return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(s.At, b.userLocation(ctx, in.UserID)))}, nil
-		}
+	if len(pending) > 0 {
+		return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(pending[0].At, b.userLocation(ctx, in.UserID)))}, nil
 	}
 	at := b.now().Add(time.Duration(hours) * time.Hour)
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindCheckIn, At: at, TimeZone: "UTC", Created: b.now()}

@@ -90,22 +90,28 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	return message(text), nil
 }
 
-func (b *Bot) ownSchedules(ctx context.Context, userID string) ([]stretchbot.Schedule, error) {
+// ownSchedules lists the user's schedules of one kind.
+func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.ScheduleKind) ([]stretchbot.Schedule, error) {
 	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
 	}
+	return ofKind(all, kind), nil
+}
+
+// ofKind keeps the schedules of one kind, in order.
+func ofKind(all []stretchbot.Schedule, kind stretchbot.ScheduleKind) []stretchbot.Schedule {
 	var out []stretchbot.Schedule
 	for _, s := range all {
-		if s.Kind == stretchbot.KindReminder {
+		if s.Kind == kind {
 			out = append(out, s)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
-	list, err := b.ownSchedules(ctx, in.UserID)
+	list, err := b.ownSchedules(ctx, in.UserID, stretchbot.KindReminder)
 	if err != nil {
 		return Reply{}, err
 	}

@@ -82,6 +82,11 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
+	if u.Paused == stretchbot.PauseCheckIn {
+		// A check-in said to get checked before stretching on: the safer
+		// choice is to hold stretches back until the person says they were.
+		return message("Your last check-in advised seeing a clinician before you stretch again, so I'm holding stretches back for now. Once you've been checked, run `/stretch remind resume` to turn stretches and reminders back on."), nil
+	}
 	s, ok := b.cfg.Catalog.Next(u.Recent, f)
 	if !ok {
 		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No stretch fits those choices. Try fewer filters, for example just position:floor.")
@@ -90,9 +95,6 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	r.Ephemeral = !boolOption(in, "share")
 	if f.SpasmSafe {
 		r.Content = b.cfg.Catalog.About.DuringSpasm
-	}
-	if u.RemindersPaused(b.now()) && u.Paused == stretchbot.PauseCheckIn {
-		r.Content = strings.TrimSpace(r.Content + "\n\nYour last check-in suggested seeing a doctor. Stretch only within comfort until you have.")
 	}
 	return r, nil
 }
@@ -352,8 +354,15 @@ func (b *Bot) userLocation(ctx context.Context, userID string) *time.Location {
 // plain text in the console.
 func (b *Bot) relative(t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		d := t.Sub(b.now()).Round(time.Second)
-		return fmt.Sprintf("in %s (at %s)", d, t.In(loc).Format("15:04:05"))
+		d := t.Sub(b.now())
+		if d >= 2*time.Minute {
+			d = d.Round(time.Minute)
+		}
+		text := d.Round(time.Second).String()
+		if strings.HasSuffix(text, "m0s") {
+			text = strings.TrimSuffix(text, "0s")
+		}
+		return "in " + text
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
 }

@@ -314,3 +314,29 @@ func BenchmarkNext(b *testing.B) {
 		at = next
 	}
 }
+
+// FuzzNext feeds arbitrary cron specs (what a user or a corrupt record could
+// hand the scheduler): never a panic; either an error a person can read, or
+// an occurrence strictly after the given instant.
+func FuzzNext(f *testing.F) {
+	for _, s := range []string{"30 7 * * 1-5", "@daily", "0 0 30 2 *", "*/15 * * * *", "61 25 * * *", "", "@every 1h", "0 0 * * 8", "0 0 ? * *"} {
+		f.Add(s, int64(1780000000), "Europe/Berlin")
+	}
+	f.Fuzz(func(t *testing.T, spec string, unix int64, zone string) {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			loc = time.UTC
+		}
+		after := time.Unix(unix%(4e9), 0) // keep within the years the store accepts
+		next, err := Next(spec, loc, after)
+		if err != nil {
+			if stretchbot.ErrorMessage(err) == "" {
+				t.Fatalf("%q: empty error message", spec)
+			}
+			return
+		}
+		if !next.After(after) {
+			t.Fatalf("%q: Next(%v) = %v, not after", spec, after, next)
+		}
+	})
+}

@@ -434,7 +434,7 @@ func (s *Scheduler) Arm(sch stretchbot.Schedule, lastFired time.Time) error {
 	if e.index < 0 {
 		heap.Push(&s.heap, e)
 	}
-	s.resetTimerLocked(nowN)
+	s.resetTimerLocked()
 	return nil
 }
 
@@ -457,7 +457,7 @@ func (s *Scheduler) Remove(id uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.removeLocked(id)
-	s.resetTimerLocked(s.clock.Now().UnixNano())
+	s.resetTimerLocked()
 }
 
 func (s *Scheduler) removeLocked(id uint64) {
@@ -536,7 +536,7 @@ func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 	}
 	e.last = skipped
 	gen := e.gen
-	s.resetTimerLocked(s.clock.Now().UnixNano())
+	s.resetTimerLocked()
 	s.mu.Unlock()
 
 	ctx := context.Background()
@@ -555,7 +555,7 @@ func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 			} else {
 				heap.Push(&s.heap, cur)
 			}
-			s.resetTimerLocked(s.clock.Now().UnixNano())
+			s.resetTimerLocked()
 		}
 		return time.Time{}, fmt.Errorf("skip next of schedule %d: record: %w", id, err)
 	}
@@ -588,7 +588,8 @@ func (s *Scheduler) Stats() Stats {
 
 // resetTimerLocked points the timer at the head of the heap, at most
 // maxSleep ahead. Called whenever the head may have changed.
-func (s *Scheduler) resetTimerLocked(nowN int64) {
+func (s *Scheduler) resetTimerLocked() {
+	nowN := s.clock.Now().UnixNano()
 	at := int64(math.MaxInt64)
 	if len(s.heap) > 0 {
 		at = min(s.heap[0].next, nowN+int64(maxSleep))
@@ -602,6 +603,12 @@ func (s *Scheduler) resetTimerLocked(nowN int64) {
 		return
 	}
 	s.timer.Reset(time.Duration(at - nowN))
+	// Timers are relative: if the clock moved on between reading it and
+	// Reset (a fake clock set by a test, a wall-clock jump), the deadline
+	// may now lie past the head. Wake the loop now rather than late.
+	if at > nowN && at <= s.clock.Now().UnixNano() {
+		s.timer.Reset(0)
+	}
 }
 
 // run fires due schedules whenever the timer goes off.
@@ -660,6 +667,14 @@ func (s *Scheduler) fireDue() {
 		if !full {
 			return
 		}
+		// A long catch-up (a clock jump) must not hold off Stop.
+		select {
+		case <-s.stopLoop:
+			return
+		case <-s.ctx.Done():
+			return
+		default:
+		}
 	}
 }
 
@@ -698,7 +713,7 @@ func (s *Scheduler) popDue() (batch []pending, full bool) {
 		e.next, e.late = next, false
 		heap.Fix(&s.heap, 0)
 	}
-	s.resetTimerLocked(nowN)
+	s.resetTimerLocked()
 	return batch, len(batch) == maxBatch
 }
 

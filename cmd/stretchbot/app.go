@@ -23,10 +23,10 @@ type app struct {
 	bot   *bot.Bot
 	// sender is set by the transport before the scheduler starts.
 	sender bot.Sender
-	// stopSweep ends the sweeper and sweeping waits for it, so close never
-	// returns while it still uses the database or the logger.
-	stopSweep context.CancelFunc
+	// sweeping is the sweeper goroutine; close waits for it, so it never
+	// touches a closed database.
 	sweeping  sync.WaitGroup
+	stopSweep context.CancelFunc
 }
 
 // How long check-ins and fired-occurrence markers are kept.
@@ -128,43 +128,53 @@ func (a *app) start(ctx context.Context) error {
 	if len(done) > 0 {
 		a.log.Info("finished one-shots deleted", "count", len(done))
 	}
+	// Sweep once before serving, so data past its retention never lingers
+	// after a long downtime.
+	a.sweepOnce(ctx)
 	a.sched.Start(ctx)
+	// The sweeper has its own cancel so that close also ends it on the
+	// error paths where start's context is still live.
 	sweepCtx, stop := context.WithCancel(ctx)
 	a.stopSweep = stop
 	a.sweeping.Go(func() { a.sweep(sweepCtx) })
 	return nil
 }
 
-// sweep deletes check-ins past their retention and old fired markers.
+// sweep deletes check-ins past their retention and old fired markers every
+// sweepEvery until ctx is done. start has already swept once.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
-		now := time.Now()
-		if n, err := a.db.PruneCheckIns(ctx, now.Add(-checkInRetention)); err != nil {
-			a.log.Warn("prune check-ins", "err", err)
-		} else if n > 0 {
-			a.log.Info("old check-ins deleted", "count", n)
-		}
-		if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
-			a.log.Warn("prune fired markers", "err", err)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			a.sweepOnce(ctx)
 		}
 	}
 }
 
+func (a *app) sweepOnce(ctx context.Context) {
+	now := time.Now()
+	if n, err := a.db.PruneCheckIns(ctx, now.Add(-checkInRetention)); err != nil {
+		a.log.Warn("prune check-ins", "err", err)
+	} else if n > 0 {
+		a.log.Info("old check-ins deleted", "count", n)
+	}
+	if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
+		a.log.Warn("prune fired markers", "err", err)
+	}
+}
+
 // close stops the scheduler (letting in-flight deliveries finish within
-// ctx) and closes the database.
+// ctx) and the sweeper, and closes the database.
 func (a *app) close(ctx context.Context) error {
+	serr := a.sched.Stop(ctx)
 	if a.stopSweep != nil {
 		a.stopSweep()
 	}
 	a.sweeping.Wait()
-	serr := a.sched.Stop(ctx)
 	derr := a.db.Close()
 	return errors.Join(serr, derr)
 }

@@ -85,7 +85,13 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	shutdown := fs.String("shutdown-timeout", env("STRETCHBOT_SHUTDOWN", "10s"), "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
 	rate := fs.String("rate", env("STRETCHBOT_RATE", "45"), "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
 	shards := fs.String("shards", env("STRETCHBOT_SHARDS", "0"), "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
-	level := fs.String("log-level", env("STRETCHBOT_LOG_LEVEL", "info"), "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
+	// The console is a conversation in the terminal: only warnings and
+	// errors interrupt it unless asked for more.
+	defLevel := "info"
+	if name == "console" {
+		defLevel = "warn"
+	}
+	level := fs.String("log-level", env("STRETCHBOT_LOG_LEVEL", defLevel), "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
 	format := fs.String("log-format", env("STRETCHBOT_LOG_FORMAT", "text"), "text or json (STRETCHBOT_LOG_FORMAT)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, usagef("%v", err)

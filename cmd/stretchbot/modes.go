@@ -70,7 +70,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if err := d.Open(runCtx); err != nil {
 		a.close(context.Background())
 		if errors.Is(err, bot.ErrBadToken) {
-			return fmt.Errorf("Discord rejected the token. Copy it again from the Bot page of your application in the developer portal")
+			return fmt.Errorf("%w. Copy it again from the Bot page of your application in the developer portal", bot.ErrBadToken)
 		}
 		return fmt.Errorf("connect to Discord: %w", err)
 	}
@@ -91,6 +91,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if cfg.InteractionsAddr != "" {
 		if err := serveHTTP(runCtx, "interactions", "STRETCHBOT_INTERACTIONS_ADDR", interactionsServer(cfg.InteractionsAddr, d, cfg.PublicKey), log); err != nil {
 			d.Close(context.Background())
+			cancel()
 			a.close(context.Background())
 			return err
 		}

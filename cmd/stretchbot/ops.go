@@ -47,7 +47,7 @@ func (h health) check() (ok bool, report string) {
 }
 
 // opsServer serves /metrics, /healthz and /backup on the operator's address.
-// /backup hands out every user's data, so bind it to a private address.
+// /backup hands out every user's data, so it answers loopback callers only.
 func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx context.Context, w io.Writer) (int64, error), log *slog.Logger) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -59,6 +59,12 @@ func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx 
 		io.WriteString(w, report)
 	})
 	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
+		// A backup holds every member's records: only hand it to a caller on
+		// this machine, even when metrics are exposed more widely.
+		if !fromLoopback(r) {
+			http.Error(w, "backups are only served to 127.0.0.1 / ::1", http.StatusForbidden)
+			return
+		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		n, err := backup(r.Context(), w)
 		if err != nil {
@@ -68,6 +74,15 @@ func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx 
 		log.Info("backup served", "bytes", n)
 	})
 	return &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // interactionsServer serves Discord's outgoing-webhook interactions at

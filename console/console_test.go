@@ -1,0 +1,244 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/chart"
+	"github.com/stretchbot/stretchbot/console"
+	"github.com/stretchbot/stretchbot/scheduler"
+	"github.com/stretchbot/stretchbot/store"
+	bolt "go.etcd.io/bbolt"
+)
+
+// syncBuffer is an output both the console and the scheduler write to.
+type syncBuffer struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // gets a token after each write
+}
+
+func newSyncBuffer() *syncBuffer { return &syncBuffer{written: make(chan struct{}, 1)} }
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case b.written <- struct{}{}:
+	default:
+	}
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type env struct {
+	con   *console.Console
+	out   *syncBuffer
+	clock *scheduler.FakeClock
+	sched *scheduler.Scheduler
+	db    *store.DB
+	dir   string
+}
+
+// newEnv wires the console exactly as the command does, on a fake clock.
+func newEnv(t *testing.T, start time.Time) *env {
+	t.Helper()
+	dir := t.TempDir()
+	db, err := store.Open(filepath.Join(dir, "c.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog, err := stretchbot.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{out: newSyncBuffer(), clock: scheduler.NewFakeClock(start), db: db, dir: dir}
+	var b *bot.Bot
+	e.sched = scheduler.New(scheduler.Options{
+		Clock: e.clock, Journal: db,
+		Deliver: func(ctx context.Context, o scheduler.Occurrence) error {
+			return b.Deliver(ctx, e.con, o.Schedule.ID, o.At, o.Late)
+		},
+	})
+	b, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Console: true, Chart: chart.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.con = console.New(b, e.out, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	e.sched.Start(ctx)
+	t.Cleanup(func() {
+		stopCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		if err := e.sched.Stop(stopCtx); err != nil {
+			t.Error(err)
+		}
+		cancel()
+		db.Close()
+	})
+	return e
+}
+
+func (e *env) type_(t *testing.T, lines ...string) string {
+	t.Helper()
+	before := len(e.out.String())
+	if err := e.con.Run(context.Background(), strings.NewReader(strings.Join(lines, "\n")+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	return e.out.String()[before:]
+}
+
+// waitOutput waits until the output contains want; reminders arrive from
+// the scheduler's goroutines once the fake clock has moved.
+func (e *env) waitOutput(t *testing.T, want string) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for !strings.Contains(e.out.String(), want) {
+		select {
+		case <-e.out.written:
+		case <-timeout:
+			t.Fatalf("output never showed %q:\n%s", want, e.out.String())
+		}
+	}
+}
+
+func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	e := newEnv(t, time.Date(2026, 11, 25, 7, 0, 0, 0, berlin))
+	out := e.type_(t, "/stretch remind set time:7:30 days:daily timezone:Europe/Berlin")
+	if !strings.Contains(out, "Reminder #1 set: 07:30 every day (Europe/Berlin)") || !strings.Contains(out, "in 30m)") {
+		t.Fatalf("confirmation:\n%s", out)
+	}
+	e.clock.Set(time.Date(2026, 11, 25, 7, 30, 0, 0, berlin))
+	e.waitOutput(t, "🔔 [direct message]")
+	e.waitOutput(t, "Time to stretch!")
+	// Nothing more until the next day: exactly one reminder.
+	e.clock.Set(time.Date(2026, 11, 25, 23, 0, 0, 0, berlin))
+	if n := strings.Count(e.out.String(), "Time to stretch!"); n != 1 {
+		t.Fatalf("%d reminders, want 1", n)
+	}
+	// The reminder's buttons work from the console: [2] is Done.
+	out = e.type_(t, "2")
+	if !strings.Contains(out, "logged. Streak: 1 day.") {
+		t.Fatalf("Done on the reminder:\n%s", out)
+	}
+}
+
+func TestStatsChartIsSavedAndItsPathPrinted(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	out := e.type_(t, "/stretch done stretch:knee-hug", "/stretch stats period:month")
+	if !strings.Contains(out, "Streak:\n1 day now, best 1 day") {
+		t.Fatalf("stats:\n%s", out)
+	}
+	i := strings.Index(out, "stretches.png saved to ")
+	if i < 0 {
+		t.Fatalf("no chart path printed:\n%s", out)
+	}
+	path := strings.TrimSpace(strings.SplitN(out[i+len("stretches.png saved to "):], "\n", 2)[0])
+	if filepath.Dir(path) != e.dir || !strings.HasSuffix(path, ".png") {
+		t.Fatalf("chart saved to %q, want a .png in %s", path, e.dir)
+	}
+}
+
+func TestCheckInWithNumberedAnswers(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	// Age 16–49, no bone risk, then "Not sure" to saddle numbness: an
+	// emergency, and the flow stops there.
+	out := e.type_(t, "/checkin", "2", "2", "3")
+	for _, want := range []string{"How old are you?", "Get medical help now", "911", "not a clinician"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	u, err := e.db.User(context.Background(), console.UserID)
+	if err != nil || u.Paused != stretchbot.PauseCheckIn {
+		t.Fatalf("reminders not paused after an emergency answer: %+v %v", u, err)
+	}
+	out = e.type_(t, "9")
+	if !strings.Contains(out, "There is no button 9") {
+		t.Fatalf("bad button number:\n%s", out)
+	}
+	// No stretches until the person says they have been checked.
+	out = e.type_(t, "/stretch now")
+	if !strings.Contains(out, "holding stretches back") || strings.Contains(out, "Steps:") {
+		t.Fatalf("a stretch was offered after an emergency answer:\n%s", out)
+	}
+	out = e.type_(t, "/stretch remind resume", "/stretch now")
+	if !strings.Contains(out, "Steps:") {
+		t.Fatalf("no stretch after resuming:\n%s", out)
+	}
+}
+
+// TestCheckInStoresNoRawAnswers runs two self-care check-ins that differ
+// only in how the pain started (Q8): the stored records must be identical
+// apart from their time, so no answer can have been written.
+func TestCheckInStoresNoRawAnswers(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	no := "2"
+	// Profile (16–49, no bone risk), Q1–Q7 no, Q8 everyday strain, Q9–Q11 no, pain 3.
+	first := append([]string{"/checkin", "2", no}, no, no, no, no, no, no, no, "3", no, no, no, "4")
+	out := e.type_(t, first...)
+	if !strings.Contains(out, "Keep stretching") {
+		t.Fatalf("first check-in:\n%s", out)
+	}
+	e.clock.Set(e.clock.Now().Add(time.Hour))
+	// Profile remembered, Q11 not asked again within a week; Q8 "my usual pain".
+	second := []string{"/checkin", no, no, no, no, no, no, no, "4", no, no, "4"}
+	out = e.type_(t, second...)
+	if !strings.Contains(out, "Keep stretching") || strings.Contains(out, "How old are you?") {
+		t.Fatalf("second check-in:\n%s", out)
+	}
+
+	var backup bytes.Buffer
+	if _, err := e.db.Backup(context.Background(), &backup); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(path, backup.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var values [][]byte
+	var userJSON []byte
+	err = raw.View(func(tx *bolt.Tx) error {
+		if err := tx.Bucket([]byte("checkins")).ForEach(func(k, v []byte) error {
+			values = append(values, bytes.Clone(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		userJSON = bytes.Clone(tx.Bucket([]byte("users")).Get([]byte(console.UserID)))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(values) != 2 {
+		t.Fatalf("%d check-in records, want 2", len(values))
+	}
+	if !bytes.Equal(values[0], values[1]) {
+		t.Fatalf("records differ although only a raw answer differed: %x vs %x", values[0], values[1])
+	}
+	for _, word := range []string{"onset", "saddle", "fever", "cancer", "bladder", "weak", "night", "everyday", "usual"} {
+		if bytes.Contains(bytes.ToLower(userJSON), []byte(word)) {
+			t.Errorf("user record mentions %q: %s", word, userJSON)
+		}
+	}
+}
