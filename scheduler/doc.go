@@ -13,7 +13,8 @@
 // packages move through days instantly.
 //
 // Exactly once: due occurrences are queued in time order and recorded through
-// the Journal a few at a time (about a quarter second of sends per call),
+// the Journal a few at a time (about a tenth of a second of sends per call,
+// see RecordBatch),
 // just before the limiter lets them out; one the Journal already knows is
 // dropped. The send itself is at most once: if the process dies after
 // recording and before sending, those few occurrences are lost, never

@@ -239,7 +239,7 @@ func New(opts Options) *Scheduler {
 		onPerm:      opts.OnPermanentFailure,
 		limiter:     &limiter{clock: opts.Clock, interval: time.Duration(float64(time.Second) / opts.Rate)},
 		queue:       newQueue(),
-		recordAhead: max(1, int(opts.Rate/4)),
+		recordAhead: RecordBatch(opts.Rate),
 		work:        make(chan job),
 		stopLoop:    make(chan struct{}),
 		loopDone:    make(chan struct{}),
@@ -744,7 +744,7 @@ func (s *Scheduler) finish(j job) {
 
 // pace hands queued occurrences to the workers in time order, one per
 // limiter slot, so a burst goes out evenly at the configured rate. It records
-// them in the Journal a few at a time (recordAhead, about a quarter second of
+// them in the Journal a few at a time (RecordBatch, about a tenth of a second of
 // sends) just before their slots: a burst costs few Journal writes, and a
 // crash loses at most those few recorded-but-unsent occurrences, while every
 // unrecorded one is found again at the next start.
@@ -1030,6 +1030,21 @@ func (q *queue) len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.items) - q.head
+}
+
+// recordWindow is how much sending time one Journal call records ahead.
+const recordWindow = 100 * time.Millisecond
+
+// RecordBatch is how many occurrences are recorded as fired in one Journal
+// call, right before their limiter slots, when sending at rate per second:
+// about a tenth of a second of sends (4 at the default 45/s). It trades
+// Journal writes in a burst against what a crash can lose: at most this many
+// recorded-but-unsent occurrences, plus the sends in flight.
+func RecordBatch(rate float64) int {
+	if rate <= 0 {
+		rate = DefaultRate
+	}
+	return max(1, int(rate*recordWindow.Seconds()))
 }
 
 // Lag is how far behind schedule the scheduler is: the age of the oldest

@@ -555,9 +555,9 @@ func TestLimiterPacing(t *testing.T) {
 	if achieved < 0.99*rate || achieved > rate*1.001 {
 		t.Errorf("achieved %.2f/s, want %.0f/s", achieved, rate)
 	}
-	// Occurrences are recorded a quarter second of sends at a time, right
+	// Occurrences are recorded a tenth of a second of sends at a time, right
 	// before their slots: few writes for a burst, little lost in a crash.
-	ahead := int(rate / 4)
+	ahead := RecordBatch(rate)
 	if want := n/ahead + 3; h.journal.calls > want {
 		t.Errorf("%d journal calls for one burst, want at most %d (batches of %d)", h.journal.calls, want, ahead)
 	}

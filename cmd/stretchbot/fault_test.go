@@ -24,12 +24,12 @@ const killRate = 50
 
 // recordAheadBound is how many occurrences a kill -9 may lose: those
 // recorded in the journal but not yet sent. The scheduler records
-// rate/4 occurrences per journal call right before their limiter slots
-// (scheduler.Scheduler.pace) and hands each to one of its workers, so at
-// most rate/4 recorded ones wait for a slot and at most
-// scheduler.DefaultWorkers are being sent. Everything not yet recorded is
-// found again at the next start and sent late.
-const recordAheadBound = killRate/4 + scheduler.DefaultWorkers
+// scheduler.RecordBatch(rate) occurrences per journal call right before
+// their limiter slots and hands each to one of its workers, so at most that
+// many recorded ones wait for a slot and at most scheduler.DefaultWorkers
+// are being sent. Everything not yet recorded is found again at the next
+// start and sent late.
+var recordAheadBound = scheduler.RecordBatch(killRate) + scheduler.DefaultWorkers
 
 // TestKillDashNineMidBurstLosesOnlyTheRecordAheadWindow runs the real
 // binary against the fake Discord with 1,000 reminders due together,
@@ -126,7 +126,7 @@ func TestKillDashNineMidBurstLosesOnlyTheRecordAheadWindow(t *testing.T) {
 
 	got, dup := delivered()
 	lost := total - got
-	t.Logf("kill -9 after %d deliveries: run 1 delivered %d, run 2 %d (%d were unrecorded); delivered %d, duplicated %d, lost %d (bound %d = rate/4 + workers); 429s at the fake %d",
+	t.Logf("kill -9 after %d deliveries: run 1 delivered %d, run 2 %d (%d were unrecorded); delivered %d, duplicated %d, lost %d (bound %d = record batch + workers); 429s at the fake %d",
 		killAfter, afterKill, got-afterKill, unrecorded, got, dup, lost, recordAheadBound, fake.RateLimited())
 	if dup != 0 {
 		t.Errorf("%d reminders were delivered twice", dup)
