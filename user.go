@@ -27,6 +27,10 @@ type User struct {
 	DMChannelID         string   // cached so a DM channel is created once
 	Notice              string   // told to the user the next time they use a command
 	Recent              []string // stretch IDs shown or done, newest last (the rotation)
+	// Filter is the choice of the last /stretch now (where the user is, what
+	// they have, spasm-safe only), kept for Skip, "Another stretch" and
+	// reminders, so the next stretch still fits.
+	Filter Filter
 }
 
 // RemindersPaused reports whether the user's reminders are paused at now.

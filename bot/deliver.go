@@ -70,7 +70,7 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 			b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
 			return nil
 		}
-		st, ok := b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+		st, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
 		if !ok {
 			return fmt.Errorf("schedule %d: catalogue is empty", s.ID)
 		}

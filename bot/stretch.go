@@ -82,6 +82,16 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
+	if in.Kind == KindButton {
+		f = u.Filter // "Another stretch" keeps the last choices
+	} else if f != u.Filter {
+		if u, err = b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+			u.Filter = f
+			return nil
+		}); err != nil {
+			return Reply{}, fmt.Errorf("remember filter of %s: %w", in.UserID, err)
+		}
+	}
 	if u.Paused == stretchbot.PauseCheckIn {
 		// A check-in said to get checked before stretching on: the safer
 		// choice is to hold stretches back until the person says they were.
@@ -192,7 +202,7 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customID) (Reply
 	if err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", in.UserID, err)
 	}
-	next, ok := b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+	next, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
 	if !ok {
 		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No other stretch to show.")
 	}

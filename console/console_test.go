@@ -242,3 +242,21 @@ func TestCheckInStoresNoRawAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipKeepsTheChosenPosition: after /stretch now position:bed, Skip
+// offers the next stretch that works in bed, not the next of all.
+func TestSkipKeepsTheChosenPosition(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	out := e.type_(t, "/stretch now position:bed")
+	if !strings.Contains(out, "== Knee hug, one leg at a time ==") {
+		t.Fatalf("first stretch in bed:\n%s", out)
+	}
+	out = e.type_(t, "3") // [3] Skip
+	if !strings.Contains(out, "== Side-lying thigh stretch ==") {
+		t.Fatalf("Skip did not keep position:bed (child's pose is floor only):\n%s", out)
+	}
+	out = e.type_(t, "2", "1") // Done, then [1] Another stretch
+	if !strings.Contains(out, "== Lying hamstring stretch ==") {
+		t.Fatalf("Another stretch did not keep position:bed:\n%s", out)
+	}
+}

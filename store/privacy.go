@@ -50,6 +50,14 @@ type ExportSettings struct {
 	DMChannelID         string         `json:"dm_channel_id"`
 	Notice              string         `json:"pending_notice"`
 	Recent              []string       `json:"recent_stretches"` // newest last
+	Filter              ExportFilter   `json:"stretch_filter"`   // choices of the last /stretch now
+}
+
+// ExportFilter is the choice of the last /stretch now; empty means any.
+type ExportFilter struct {
+	Position  string `json:"position"`  // "", floor, bed, chair or standing
+	Equipment string `json:"equipment"` // "", none, strap, ball or chair
+	SpasmSafe bool   `json:"spasm_safe"`
 }
 
 // ExportProfile is the remembered part of the check-in.
@@ -110,6 +118,7 @@ func (db *DB) Export(ctx context.Context, userID string) (Export, error) {
 				TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
 				LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
 				Notice: u.Notice, Recent: append([]string{}, u.Recent...),
+				Filter: ExportFilter{Position: string(u.Filter.Position), Equipment: string(u.Filter.Equipment), SpasmSafe: u.Filter.SpasmSafe},
 			}
 			if u.Profile != nil {
 				st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
