@@ -252,7 +252,7 @@ func (c *Catalog) Base(s Stretch) Stretch {
 // Filter narrows the rotation. Zero values mean "any".
 type Filter struct {
 	Position  Position  `json:"position,omitempty"`
-	Equipment Equipment `json:"equipment,omitempty"` // what the user has; "none" means only stretches that need nothing
+	Equipment Equipment `json:"equipment,omitempty"`  // what the user has; "none" means only stretches that need nothing
 	SpasmSafe bool      `json:"spasm_safe,omitempty"` // only stretches gentle enough during a spasm
 }
 
