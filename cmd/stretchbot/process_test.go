@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,9 +12,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchbot/stretchbot/internal/discordtest"
 	"github.com/stretchbot/stretchbot/store"
 )
 
@@ -173,4 +176,84 @@ func exitCode(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
+}
+
+// TestSecondSignalForcesExit: SIGTERM starts a graceful shutdown that waits
+// for a reminder stuck in flight (Discord answering slowly); a second signal
+// ends the process at once, with exit code 1.
+func TestSecondSignalForcesExit(t *testing.T) {
+	bin := buildBinary(t)
+	fake := discordtest.New(t, discordtest.Options{})
+	dbPath := filepath.Join(t.TempDir(), "x.db")
+	channels := make([]string, 1)
+	seedBurst(t, dbPath, channels, time.Now().Add(time.Second))
+	// The reminder's POST hangs far longer than the test runs.
+	fake.Delay("POST", "/channels/*/messages", time.Minute)
+
+	var stderr syncBuffer
+	cmd := exec.Command(bin, "run")
+	cmd.Env = []string{
+		"DISCORD_TOKEN=" + fake.Token(),
+		"DISCORD_API_BASE=" + fake.URL(),
+		"STRETCHBOT_DB=" + dbPath,
+		"STRETCHBOT_SHUTDOWN=5m",
+		"STRETCHBOT_LOG_LEVEL=debug",
+	}
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// The send is in flight once the fake holds its request.
+	inFlight := func() bool {
+		for _, p := range fake.Held() {
+			if p == "/channels/"+channels[0]+"/messages" {
+				return true
+			}
+		}
+		return false
+	}
+	if err := fake.WaitFor(ctx, inFlight); err != nil {
+		t.Fatalf("the reminder never reached Discord: %v\n%s", err, stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, &stderr, "shutting down")
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Fatalf("exit: %v, want code 1\n%s", err, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), "second signal") {
+			t.Fatalf("no word of the second signal:\n%s", stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the second signal did not end the process\n%s", stderr.String())
+	}
+}
+
+// waitLog waits until the child's log contains want.
+func waitLog(t *testing.T, log *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(log.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("log never said %q:\n%s", want, log.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -75,7 +75,8 @@ type Fake struct {
 	commands     map[string][]map[string]any // "" for global, else guild id
 	faults       []*fault
 	delays       []*delay
-	changed      chan struct{} // closed and replaced whenever something is recorded
+	held         map[string]int // paths of requests a delay is holding
+	changed      chan struct{}  // closed and replaced whenever something is recorded
 	closeOnce    sync.Once
 }
 

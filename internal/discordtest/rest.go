@@ -152,6 +152,7 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d := f.delayFor(r.Method, req.Path); d > 0 {
+		f.hold(req.Path, +1)
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
@@ -159,6 +160,7 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 		case <-f.ctx.Done():
 		}
 		t.Stop()
+		f.hold(req.Path, -1)
 	}
 	exempt, major := rateScope(rt.template, params, f.opts.AppID)
 	if e := f.rl.take(w.Header(), r.Method, rt.template, major, exempt); e != nil {
@@ -326,6 +328,31 @@ func (f *Fake) Delay(method, pathPattern string, d time.Duration) {
 	if d > 0 {
 		f.delays = append(f.delays, &delay{method: method, pattern: pathPattern, d: d})
 	}
+}
+
+// hold counts requests a Delay is holding, by path, and wakes waiters.
+func (f *Fake) hold(p string, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.held == nil {
+		f.held = map[string]int{}
+	}
+	if f.held[p] += n; f.held[p] <= 0 {
+		delete(f.held, p)
+	}
+	f.notifyLocked()
+}
+
+// Held returns the paths (below /api/vN) of requests a Delay is holding
+// right now: a test can wait until the bot is stuck in a slow call.
+func (f *Fake) Held() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]string, 0, len(f.held))
+	for p := range f.held {
+		out = append(out, p)
+	}
+	return out
 }
 
 func (f *Fake) delayFor(method, p string) time.Duration {
