@@ -107,18 +107,24 @@ func (db *DB) PruneFired(ctx context.Context, before time.Time) (int, error) {
 				}
 			}
 		}
-		for _, k := range doomed {
-			if err := fired.Delete(k); err != nil {
-				return err
-			}
-		}
 		n = len(doomed)
-		return nil
+		return deleteKeys(fired, doomed)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune fired markers: %w", err)
 	}
 	return n, nil
+}
+
+// deleteKeys deletes keys from b. Deleting while a cursor walks a bucket
+// skips keys, so prunes collect first and delete after.
+func deleteKeys(b *bolt.Bucket, keys [][]byte) error {
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // exists reports whether b holds key k. Get cannot tell: it returns nil

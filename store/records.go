@@ -142,13 +142,8 @@ func (db *DB) PruneCheckIns(ctx context.Context, before time.Time) (int, error) 
 				doomed = append(doomed, bytes.Clone(k))
 			}
 		}
-		for _, k := range doomed {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
 		n = len(doomed)
-		return nil
+		return deleteKeys(b, doomed)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune check-ins: %w", err)
