@@ -72,6 +72,11 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		}
 		st, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
 		if !ok {
+			// The last choices fit no stretch (say, standing): a reminder
+			// still brings one rather than nothing.
+			st, ok = b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+		}
+		if !ok {
 			return fmt.Errorf("schedule %d: catalogue is empty", s.ID)
 		}
 		r = b.stretchReply(st, s.Owner, true)

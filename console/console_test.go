@@ -260,3 +260,18 @@ func TestSkipKeepsTheChosenPosition(t *testing.T) {
 		t.Fatalf("Another stretch did not keep position:bed:\n%s", out)
 	}
 }
+
+// TestReminderWhenTheLastChoicesFitNothing: /stretch now position:chair
+// equipment:ball finds nothing (the chair stretch needs the chair itself); a
+// reminder afterwards still brings a stretch instead of failing.
+func TestReminderWhenTheLastChoicesFitNothing(t *testing.T) {
+	start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	e := newEnv(t, start)
+	out := e.type_(t, "/stretch now position:chair equipment:ball", "/stretch remind set time:7:30 timezone:UTC")
+	if !strings.Contains(out, "No stretch fits those choices") {
+		t.Fatalf("chair and ball:\n%s", out)
+	}
+	e.clock.Set(start.Add(30 * time.Minute))
+	e.waitOutput(t, "Time to stretch!")
+	e.waitOutput(t, "Steps:")
+}
