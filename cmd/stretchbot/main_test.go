@@ -250,3 +250,20 @@ func TestBackupAndCheck(t *testing.T) {
 		t.Fatalf("backup without --out: exit %d %q", code, errOut)
 	}
 }
+
+func TestConsoleAdoptsTheComputersTimeZoneOnce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	env := map[string]string{"TZ": "Asia/Kolkata"}
+	code, out, errOut := run(t, env, "/stretch remind set time:7:30\n", "console", "--db", db)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Using this computer's time zone, Asia/Kolkata") || !strings.Contains(out, "07:30 every day (Asia/Kolkata)") {
+		t.Fatalf("output:\n%s", out)
+	}
+	// Next time the saved zone stands, even if the computer's changed.
+	_, out, _ = run(t, map[string]string{"TZ": "Europe/Berlin"}, "/stretch timezone\n", "console", "--db", db)
+	if strings.Contains(out, "Using this computer's time zone") || !strings.Contains(out, "Your time zone is Asia/Kolkata") {
+		t.Fatalf("second run:\n%s", out)
+	}
+}

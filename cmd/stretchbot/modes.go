@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/chart"
 	"github.com/stretchbot/stretchbot/console"
@@ -29,6 +31,10 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	}
 	con := console.New(a.bot, m.Stdout, "")
 	a.sender = con
+	if err := m.adoptLocalZone(ctx, a); err != nil {
+		a.close(context.Background())
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := a.start(ctx); err != nil {
@@ -40,6 +46,45 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	stopCtx, stop := context.WithTimeout(context.Background(), cfg.Shutdown)
 	defer stop()
 	return errors.Join(runErr, a.close(stopCtx))
+}
+
+// adoptLocalZone gives the console's user this computer's time zone when
+// they have none yet, so "/stretch remind set time:7:30" works at once.
+func (m *Main) adoptLocalZone(ctx context.Context, a *app) error {
+	zone := localZone(m.Getenv)
+	if zone == "" {
+		return nil
+	}
+	adopted := false
+	if _, err := a.db.UpdateUser(ctx, console.UserID, func(u *stretchbot.User) error {
+		if u.TimeZone == "" {
+			u.TimeZone, adopted = zone, true
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("set the console's time zone: %w", err)
+	}
+	if adopted {
+		fmt.Fprintf(m.Stdout, "Using this computer's time zone, %s (change it with /stretch timezone).\n", zone)
+	}
+	return nil
+}
+
+// localZone names this computer's IANA time zone: $TZ, else the target of
+// /etc/localtime; "" when neither names a zone we can load.
+func localZone(getenv func(string) string) string {
+	candidates := []string{strings.TrimPrefix(getenv("TZ"), ":")}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok {
+			candidates = append(candidates, name)
+		}
+	}
+	for _, name := range candidates {
+		if loc, err := stretchbot.LoadLocation(name); err == nil {
+			return loc.String()
+		}
+	}
+	return ""
 }
 
 func (m *Main) runDiscord(ctx context.Context, args []string) error {
