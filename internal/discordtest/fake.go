@@ -54,6 +54,7 @@ type Fake struct {
 	srv    *httptest.Server
 	gw     *gateway
 	rl     *rateLimiter
+	spec   *openAPI        // shared by every Fake in the process
 	ctx    context.Context // cancelled by Close; ends delays and gateway writers
 	cancel context.CancelFunc
 
@@ -120,9 +121,17 @@ func Start(opts Options) (*Fake, error) {
 	if clock == nil {
 		clock = time.Now
 	}
+	// The spec is parsed here, on the caller's goroutine, rather than on the
+	// first request: the first call of a process takes a second or more, and
+	// a REST handler stuck that long could run into client timeouts.
+	spec, err := loadOpenAPI()
+	if err != nil {
+		return nil, fmt.Errorf("loading the OpenAPI spec: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &Fake{
 		opts:         opts,
+		spec:         spec,
 		ctx:          ctx,
 		cancel:       cancel,
 		clock:        clock,

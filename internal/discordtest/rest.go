@@ -36,6 +36,7 @@ type call struct {
 	path   string
 	params map[string]string
 	body   any
+	json   []byte // the JSON body as sent (payload_json for multipart), for the OpenAPI check
 	files  []File
 	r      *http.Request
 }
@@ -130,7 +131,7 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 	req.Path = m[2]
 	c := &call{method: r.Method, path: req.Path, r: r}
 	var bodyErr *APIError
-	c.body, c.files, bodyErr = readBody(r)
+	c.body, c.json, c.files, bodyErr = readBody(r)
 	req.Body, req.Files = c.body, c.files
 	rt, params, routeErr := match(r.Method, req.Path)
 	if routeErr != nil {
@@ -145,6 +146,13 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	if rt.auth && r.Header.Get("Authorization") != "Bot "+f.opts.Token {
 		f.finish(w, &req, 0, nil, errUnauthorized(), true)
+		return
+	}
+	// The OpenAPI check runs before the handler because handlers change
+	// state (an interaction counts as answered, a message is stored) and a
+	// request Discord refuses must change nothing.
+	if e := f.spec.check(r.Method, rt.template, req.Path, r.URL.Query(), r.Header, c.json); e != nil {
+		f.finish(w, &req, 0, nil, e, true)
 		return
 	}
 	if e := f.takeFault(r.Method, req.Path); e != nil {
@@ -230,25 +238,28 @@ func (f *Fake) finish(w http.ResponseWriter, req *Request, status int, out any, 
 }
 
 // readBody parses a JSON or multipart/form-data body. Multipart bodies carry
-// the JSON in the payload_json field and files in files[n] fields.
-func readBody(r *http.Request) (any, []File, *APIError) {
+// the JSON in the payload_json field and files in files[n] fields. It also
+// returns the JSON text itself (the body, or the payload_json part) for the
+// OpenAPI check.
+func readBody(r *http.Request) (any, []byte, []File, *APIError) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
-		return nil, nil, &APIError{Status: http.StatusBadRequest, Code: 0, Message: "discordtest: reading body: " + err.Error()}
+		return nil, nil, nil, &APIError{Status: http.StatusBadRequest, Code: 0, Message: "discordtest: reading body: " + err.Error()}
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mt != "multipart/form-data" {
 		var v any
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return nil, nil, errInvalidJSON()
+			return nil, nil, nil, errInvalidJSON()
 		}
-		return v, nil, nil
+		return v, raw, nil, nil
 	}
 	mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
 	var body any
+	var payload []byte
 	var files []File
 	for {
 		p, err := mr.NextPart()
@@ -256,22 +267,23 @@ func readBody(r *http.Request) (any, []File, *APIError) {
 			break
 		}
 		if err != nil {
-			return nil, nil, &APIError{Status: http.StatusBadRequest, Code: 50035, Message: "Invalid Form Body", Errors: map[string]any{"_errors": []fieldError{{Code: "MULTIPART_INVALID", Message: err.Error()}}}}
+			return nil, nil, nil, &APIError{Status: http.StatusBadRequest, Code: 50035, Message: "Invalid Form Body", Errors: map[string]any{"_errors": []fieldError{{Code: "MULTIPART_INVALID", Message: err.Error()}}}}
 		}
 		data, err := io.ReadAll(p)
 		if err != nil {
-			return nil, nil, &APIError{Status: http.StatusBadRequest, Code: 0, Message: "discordtest: reading part: " + err.Error()}
+			return nil, nil, nil, &APIError{Status: http.StatusBadRequest, Code: 0, Message: "discordtest: reading part: " + err.Error()}
 		}
 		switch name := p.FormName(); {
 		case name == "payload_json":
 			if err := json.Unmarshal(data, &body); err != nil {
-				return nil, nil, errInvalidJSON()
+				return nil, nil, nil, errInvalidJSON()
 			}
+			payload = data
 		case strings.HasPrefix(name, "files[") || strings.HasPrefix(name, "file"):
 			files = append(files, File{Field: name, Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
 		}
 	}
-	return body, files, nil
+	return body, payload, files, nil
 }
 
 // fault is a FailNext registration.
