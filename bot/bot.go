@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -229,53 +230,42 @@ func boolOption(in Interaction, name string) bool {
 }
 
 func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
-	id, err := parseCustomID(in.CustomID)
+	id, err := customid.Parse(in.CustomID)
 	if err != nil {
 		return Reply{}, err
 	}
 	// Every personal button names its owner; only the owner may press it.
-	if owner := id.owner(); owner != "" && owner != in.UserID {
+	if owner := id.Owner(); owner != "" && owner != in.UserID {
 		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "This button belongs to someone else. Try /stretch now for your own stretch.")
 	}
-	switch id.action {
-	case actStart, actSide:
+	switch id.Action {
+	case customid.Start, customid.Side:
 		return b.clickSide(ctx, in, id)
-	case actDone:
+	case customid.Done:
 		return b.clickDone(ctx, in, id)
-	case actSkip:
+	case customid.Skip:
 		return b.clickSkip(ctx, in, id)
-	case actShow:
+	case customid.Show:
 		return b.clickShow(ctx, in, id)
-	case actSnooze:
+	case customid.Snooze:
 		return b.clickSnooze(ctx, in, id)
-	case actRemove:
+	case customid.Remove:
 		return b.clickRemove(ctx, in, id)
-	case actBreak:
+	case customid.Break:
 		return b.clickBreak(ctx, in, id)
-	case actForget:
+	case customid.Forget:
 		return b.clickForget(ctx, in)
-	case actKeep:
+	case customid.Keep:
 		return Reply{Update: true, Ephemeral: true, Content: "Nothing was deleted. Your data stays as it was."}, nil
-	case actCheckIn:
+	case customid.CheckIn:
 		return b.clickCheckIn(ctx, in, id)
-	case actRecheck:
+	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
-	case actNow:
+	case customid.Now:
 		r, err := b.stretchNow(ctx, in)
 		return r, err
 	}
-	return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
-}
-
-// owner returns the user a custom_id belongs to, "" for shared buttons.
-func (c customID) owner() string {
-	switch c.action {
-	case actStart, actSide, actDone, actSkip, actShow, actSnooze, actRemove:
-		return c.args[1]
-	case actForget, actKeep, actCheckIn, actRecheck, actNow:
-		return c.args[0]
-	}
-	return ""
+	return Reply{}, customid.ErrExpired
 }
 
 func truncateText(s string, n int) string {

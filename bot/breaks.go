@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
@@ -95,14 +96,14 @@ func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply
 	return Reply{
 		Content: "🧘 Stretch break!",
 		Cards:   []Card{card},
-		Rows:    [][]Button{{{Label: label, ID: makeID(actBreak, strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)), Style: Success}}},
+		Rows:    [][]Button{{{Label: label, ID: customid.Make(customid.Break, strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)), Style: Success}}},
 	}
 }
 
-func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customID) (Reply, error) {
+func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	expired := stretchbot.Errorf(stretchbot.EINVALID, "This stretch break has ended. Catch the next one!")
-	sid, ok1 := id.uintArg(0)
-	unix, ok2 := id.uintArg(1)
+	sid, ok1 := id.Uint(0)
+	unix, ok2 := id.Uint(1)
 	if !ok1 || !ok2 {
 		return Reply{}, expired
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"time"
 
@@ -42,7 +43,7 @@ func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
 	var buttons []Button
 	for _, c := range q.Choices {
 		style := Secondary
-		buttons = append(buttons, Button{Label: c.Label, ID: makeID(actCheckIn, owner, state, strconv.Itoa(c.Value)), Style: style})
+		buttons = append(buttons, Button{Label: c.Label, ID: customid.Make(customid.CheckIn, owner, state, strconv.Itoa(c.Value)), Style: style})
 	}
 	return Reply{
 		Ephemeral: true,
@@ -51,12 +52,12 @@ func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
 	}
 }
 
-func (b *Bot) clickCheckIn(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	flow, err := stretchbot.DecodeCheckInFlow(id.args[1])
+func (b *Bot) clickCheckIn(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	flow, err := stretchbot.DecodeCheckInFlow(id.Args[1])
 	if err != nil {
 		return Reply{}, errCheckInExpired
 	}
-	v, err := strconv.Atoi(id.args[2])
+	v, err := strconv.Atoi(id.Args[2])
 	if err != nil {
 		return Reply{}, errCheckInExpired
 	}
@@ -124,16 +125,16 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 	if a.Tier == stretchbot.TierSelfCare {
 		hours := int(a.Recheck.Hours())
 		r.Rows = [][]Button{{
-			{Label: "Stretch now", ID: makeID(actNow, in.UserID), Style: Success},
-			{Label: "Remind me to check in", ID: makeID(actRecheck, in.UserID, strconv.Itoa(hours)), Style: Secondary},
+			{Label: "Stretch now", ID: customid.Make(customid.Now, in.UserID), Style: Success},
+			{Label: "Remind me to check in", ID: customid.Make(customid.Recheck, in.UserID, strconv.Itoa(hours)), Style: Secondary},
 		}}
 	}
 	return r, nil
 }
 
 // clickRecheck makes a one-time reminder to check in again.
-func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	hours, err := strconv.Atoi(id.args[1])
+func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	hours, err := strconv.Atoi(id.Args[1])
 	if err != nil || hours < 1 || hours > 24*7 {
 		return Reply{}, errCheckInExpired
 	}

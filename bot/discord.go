@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -319,11 +320,11 @@ func (d *Discord) routeOf(in Interaction) string {
 		}
 		return name
 	case KindButton:
-		id, err := parseCustomID(in.CustomID)
+		id, err := customid.Parse(in.CustomID)
 		if err != nil {
 			return "button expired"
 		}
-		return "button " + id.action
+		return "button " + id.Action
 	}
 	return "unknown"
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"cmp"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -176,7 +177,7 @@ func renderRows(rows [][]Button) []discordgo.MessageComponent {
 			if len(btns) == maxRowButtons {
 				break
 			}
-			if b.ID == "" || len(b.ID) > maxCustomID || seen[b.ID] {
+			if b.ID == "" || len(b.ID) > customid.MaxLen || seen[b.ID] {
 				continue
 			}
 			seen[b.ID] = true

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 func (b *Bot) privacyExport(ctx context.Context, in Interaction) (Reply, error) {
@@ -22,8 +23,8 @@ func (b *Bot) privacyForget(_ context.Context, in Interaction) (Reply, error) {
 		Ephemeral: true,
 		Content:   "This deletes everything stretchbot stores about you: settings, reminders, completions and check-ins. It cannot be undone. Export first if you want a copy.",
 		Rows: [][]Button{{
-			{Label: "Delete everything", ID: makeID(actForget, in.UserID), Style: Danger},
-			{Label: "Keep my data", ID: makeID(actKeep, in.UserID), Style: Secondary},
+			{Label: "Delete everything", ID: customid.Make(customid.Forget, in.UserID), Style: Danger},
+			{Label: "Keep my data", ID: customid.Make(customid.Keep, in.UserID), Style: Secondary},
 		}},
 	}, nil
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
@@ -135,7 +136,7 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 			line += " — next " + b.relative(next, loc)
 		}
 		lines = append(lines, line)
-		buttons = append(buttons, Button{Label: fmt.Sprintf("Remove #%d", s.ID), ID: makeID(actRemove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
+		buttons = append(buttons, Button{Label: fmt.Sprintf("Remove #%d", s.ID), ID: customid.Make(customid.Remove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
 	}
 	u, err := b.cfg.Store.User(ctx, in.UserID)
 	if err != nil {
@@ -181,10 +182,10 @@ func (b *Bot) remindRemove(ctx context.Context, in Interaction) (Reply, error) {
 	return message(fmt.Sprintf("🗑 Reminder #%d removed.", id)), nil
 }
 
-func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	sid, ok := id.uintArg(0)
+func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	sid, ok := id.Uint(0)
 	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+		return Reply{}, customid.ErrExpired
 	}
 	if err := b.removeOwn(ctx, in.UserID, sid, stretchbot.KindReminder); err != nil {
 		return Reply{}, err

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
@@ -37,22 +38,22 @@ func stretchCard(s stretchbot.Stretch) Card {
 // Skip, then its variants.
 func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) [][]Button {
 	row := []Button{
-		{Label: "Start", ID: makeID(actStart, s.ID, owner), Style: Primary},
-		{Label: "Done", ID: makeID(actDone, s.ID, owner), Style: Success},
+		{Label: "Start", ID: customid.Make(customid.Start, s.ID, owner), Style: Primary},
+		{Label: "Done", ID: customid.Make(customid.Done, s.ID, owner), Style: Success},
 	}
 	if snooze {
-		row = append(row, Button{Label: fmt.Sprintf("Snooze %d min", int(b.cfg.SnoozeFor.Minutes())), ID: makeID(actSnooze, s.ID, owner), Style: Secondary})
+		row = append(row, Button{Label: fmt.Sprintf("Snooze %d min", int(b.cfg.SnoozeFor.Minutes())), ID: customid.Make(customid.Snooze, s.ID, owner), Style: Secondary})
 	}
-	row = append(row, Button{Label: "Skip", ID: makeID(actSkip, s.ID, owner), Style: Secondary})
+	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, owner), Style: Secondary})
 	rows := [][]Button{row}
 	var variants []Button
 	base := b.cfg.Catalog.Base(s)
 	if base.ID != s.ID {
-		variants = append(variants, Button{Label: "Basic version", ID: makeID(actShow, base.ID, owner), Style: Secondary})
+		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, owner), Style: Secondary})
 	}
 	for _, v := range b.cfg.Catalog.Variants(base.ID) {
 		if v.ID != s.ID {
-			variants = append(variants, Button{Label: v.VariantLabel, ID: makeID(actShow, v.ID, owner), Style: Secondary})
+			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, owner), Style: Secondary})
 		}
 	}
 	if len(variants) > 5 {
@@ -111,16 +112,16 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 
 // clickSide starts the hold for one side: the message shows a live
 // countdown with Discord's relative timestamp, so no per-second edits.
-func (b *Bot) clickSide(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	s, err := b.stretchFromID(id.args[0])
+func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
 	side := 1
-	if id.action == actSide {
-		n, err := strconv.Atoi(id.args[2])
+	if id.Action == customid.Side {
+		n, err := strconv.Atoi(id.Args[2])
 		if err != nil || n < 1 || n > s.Sides() {
-			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+			return Reply{}, customid.ErrExpired
 		}
 		side = n
 	}
@@ -138,17 +139,17 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customID) (Reply
 	var row []Button
 	if side < s.Sides() {
 		card.Footer = "When the time is up, switch to the other side."
-		row = append(row, Button{Label: "Other side", ID: makeID(actSide, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
+		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
 	} else {
 		card.Footer = "All done? Press Done to log it."
-		row = append(row, Button{Label: "Done", ID: makeID(actDone, s.ID, in.UserID), Style: Success})
+		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
-	row = append(row, Button{Label: "Skip", ID: makeID(actSkip, s.ID, in.UserID), Style: Secondary})
+	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
 	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}}, nil
 }
 
-func (b *Bot) clickDone(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	s, err := b.stretchFromID(id.args[0])
+func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
@@ -157,7 +158,7 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customID) (Reply
 		return Reply{}, err
 	}
 	return Reply{Update: true, Content: fmt.Sprintf("✅ %s logged. %s", s.Name, text),
-		Rows: [][]Button{{{Label: "Another stretch", ID: makeID(actNow, in.UserID), Style: Secondary}}}}, nil
+		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID), Style: Secondary}}}}, nil
 }
 
 // logCompletion stores a completion, moves the rotation on and returns a
@@ -191,12 +192,12 @@ func days(n int) string {
 	return fmt.Sprintf("%d days", n)
 }
 
-func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	if _, err := b.stretchFromID(id.args[0]); err != nil {
+func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	if _, err := b.stretchFromID(id.Args[0]); err != nil {
 		return Reply{}, err
 	}
 	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-		u.Remember(id.args[0])
+		u.Remember(id.Args[0])
 		return nil
 	})
 	if err != nil {
@@ -211,8 +212,8 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customID) (Reply
 	return r, nil
 }
 
-func (b *Bot) clickShow(_ context.Context, in Interaction, id customID) (Reply, error) {
-	s, err := b.stretchFromID(id.args[0])
+func (b *Bot) clickShow(_ context.Context, in Interaction, id customid.ID) (Reply, error) {
+	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
@@ -221,8 +222,8 @@ func (b *Bot) clickShow(_ context.Context, in Interaction, id customID) (Reply, 
 	return r, nil
 }
 
-func (b *Bot) clickSnooze(ctx context.Context, in Interaction, id customID) (Reply, error) {
-	if _, err := b.stretchFromID(id.args[0]); err != nil {
+func (b *Bot) clickSnooze(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	if _, err := b.stretchFromID(id.Args[0]); err != nil {
 		return Reply{}, err
 	}
 	at := b.now().Add(b.cfg.SnoozeFor)
@@ -271,7 +272,7 @@ func (b *Bot) findStretch(q string) (stretchbot.Stretch, bool) {
 func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
 	s, ok := b.cfg.Catalog.Get(id)
 	if !ok {
-		return stretchbot.Stretch{}, stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+		return stretchbot.Stretch{}, customid.ErrExpired
 	}
 	return s, nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
-	"github.com/stretchbot/stretchbot/chart"
 	"github.com/stretchbot/stretchbot/console"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
@@ -73,7 +72,7 @@ func newEnv(t *testing.T, start time.Time) *env {
 			return b.Deliver(ctx, e.con, o.Schedule.ID, o.At, o.Late)
 		},
 	})
-	b, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Console: true, Chart: chart.New()})
+	b, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Console: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,22 +133,6 @@ func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
 	out = e.type_(t, "2")
 	if !strings.Contains(out, "logged. Streak: 1 day.") {
 		t.Fatalf("Done on the reminder:\n%s", out)
-	}
-}
-
-func TestStatsChartIsSavedAndItsPathPrinted(t *testing.T) {
-	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	out := e.type_(t, "/stretch done stretch:knee-hug", "/stretch stats period:month")
-	if !strings.Contains(out, "Streak:\n1 day now, best 1 day") {
-		t.Fatalf("stats:\n%s", out)
-	}
-	i := strings.Index(out, "stretches.png saved to ")
-	if i < 0 {
-		t.Fatalf("no chart path printed:\n%s", out)
-	}
-	path := strings.TrimSpace(strings.SplitN(out[i+len("stretches.png saved to "):], "\n", 2)[0])
-	if filepath.Dir(path) != e.dir || !strings.HasSuffix(path, ".png") {
-		t.Fatalf("chart saved to %q, want a .png in %s", path, e.dir)
 	}
 }
 

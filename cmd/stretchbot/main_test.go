@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -265,5 +266,34 @@ func TestConsoleAdoptsTheComputersTimeZoneOnce(t *testing.T) {
 	_, out, _ = run(t, map[string]string{"TZ": "Europe/Berlin"}, "/stretch timezone\n", "console", "--db", db)
 	if strings.Contains(out, "Using this computer's time zone") || !strings.Contains(out, "Your time zone is Asia/Kolkata") {
 		t.Fatalf("second run:\n%s", out)
+	}
+}
+
+func TestConsoleStatsSavesTheChartAndPrintsItsPath(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	code, out, errOut := run(t, nil, "/stretch done stretch:knee-hug\n/stretch stats period:month\n", "console", "--db", db)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "1 day now, best 1 day") {
+		t.Fatalf("stats:\n%s", out)
+	}
+	_, rest, ok := strings.Cut(out, "stretches.png saved to ")
+	if !ok {
+		t.Fatalf("no chart path printed:\n%s", out)
+	}
+	path := strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0])
+	t.Cleanup(func() { os.Remove(path) })
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("the printed path %q: %v", path, err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s is not a PNG: %v", path, err)
+	}
+	if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 400 {
+		t.Fatalf("chart is %v, want 800×400", b)
 	}
 }

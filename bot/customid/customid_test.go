@@ -1,4 +1,4 @@
-package bot
+package customid
 
 import (
 	"strings"
@@ -9,19 +9,19 @@ import (
 
 func TestParseCustomID(t *testing.T) {
 	valid := []string{
-		makeID(actStart, "knee-hug", "123456789012345678"),
-		makeID(actSide, "knee-hug", "123456789012345678", "2"),
-		makeID(actBreak, "7", "1790000000"),
-		makeID(actCheckIn, "123456789012345678", "1300x", "1"),
-		makeID(actForget, "123456789012345678"),
+		Make(Start, "knee-hug", "123456789012345678"),
+		Make(Side, "knee-hug", "123456789012345678", "2"),
+		Make(Break, "7", "1790000000"),
+		Make(CheckIn, "123456789012345678", "1300x", "1"),
+		Make(Forget, "123456789012345678"),
 	}
 	for _, s := range valid {
-		c, err := parseCustomID(s)
+		c, err := Parse(s)
 		if err != nil {
 			t.Errorf("%q: %v", s, err)
 			continue
 		}
-		if got := makeID(c.action, c.args...); got != s {
+		if got := Make(c.Action, c.Args...); got != s {
 			t.Errorf("round trip %q → %q", s, got)
 		}
 	}
@@ -30,7 +30,7 @@ func TestParseCustomID(t *testing.T) {
 		"v1:nope:a:b", "v1:start::1", strings.Repeat("x", 101), "start:knee-hug:1", "v1:done:a:b:c",
 	}
 	for _, s := range invalid {
-		_, err := parseCustomID(s)
+		_, err := Parse(s)
 		if stretchbot.ErrorCode(err) != stretchbot.EINVALID || !strings.Contains(stretchbot.ErrorMessage(err), "expired") {
 			t.Errorf("%q: err = %v, want an 'expired' error", s, err)
 		}
@@ -40,12 +40,12 @@ func TestParseCustomID(t *testing.T) {
 func TestCustomIDsFitDiscord(t *testing.T) {
 	// The longest custom_id we make: a check-in answer with an
 	// unusually long user id and the longest flow state.
-	id := makeID(actCheckIn, strings.Repeat("9", 20), strings.Repeat("z", stretchbot.MaxCheckInFlowLen), "10")
-	if len(id) > maxCustomID {
-		t.Fatalf("check-in custom_id is %d characters, Discord allows %d", len(id), maxCustomID)
+	id := Make(CheckIn, strings.Repeat("9", 20), strings.Repeat("z", stretchbot.MaxCheckInFlowLen), "10")
+	if len(id) > MaxLen {
+		t.Fatalf("check-in custom_id is %d characters, Discord allows %d", len(id), MaxLen)
 	}
-	id = makeID(actSide, strings.Repeat("s", 32), strings.Repeat("9", 20), "2")
-	if len(id) > maxCustomID {
+	id = Make(Side, strings.Repeat("s", 32), strings.Repeat("9", 20), "2")
+	if len(id) > MaxLen {
 		t.Fatalf("side custom_id is %d characters", len(id))
 	}
 }
@@ -55,19 +55,19 @@ func FuzzParseCustomID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := parseCustomID(s)
+		c, err := Parse(s)
 		if err != nil {
 			if stretchbot.ErrorMessage(err) == "" {
 				t.Fatal("error without a message")
 			}
 			return
 		}
-		if _, ok := argCount[c.action]; !ok {
-			t.Fatalf("%q: accepted unknown action %q", s, c.action)
+		if _, ok := argCount[c.Action]; !ok {
+			t.Fatalf("%q: accepted unknown action %q", s, c.Action)
 		}
-		for i := range c.args {
-			c.uintArg(i) // must not panic
+		for i := range c.Args {
+			c.Uint(i) // must not panic
 		}
-		c.owner()
+		c.Owner()
 	})
 }
