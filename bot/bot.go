@@ -28,7 +28,7 @@ type Store interface {
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
 	CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error)
 	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
-	BreakCounts(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
+	BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)
 	Forget(ctx context.Context, userID string) ([]uint64, error)
 }

@@ -139,7 +139,7 @@ func (b *Bot) breakStats(ctx context.Context, in Interaction) (Reply, error) {
 	if len(list) == 0 {
 		return message("No stretch breaks on this server yet."), nil
 	}
-	stats, err := b.cfg.Store.BreakCounts(ctx, in.GuildID)
+	stats, err := b.cfg.Store.BreakStats(ctx, in.GuildID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("break stats of %s: %w", in.GuildID, err)
 	}

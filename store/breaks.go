@@ -10,13 +10,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// BreakStat sums up one channel break. It holds counts only: who clicked
-// is personal and stays out of server-wide statistics.
-type BreakStat struct {
-	Occurrences int // occurrences that got at least one click
-	Clicks      int // clicks over all occurrences
-}
-
 // RecordBreakClick records that userID clicked "I did it" at `at` on the
 // occurrence of the break scheduleID due at `occurrence`. A user counts
 // once per occurrence: counted is false for a repeated click. When
@@ -73,12 +66,13 @@ func (db *DB) RecordBreakClick(ctx context.Context, scheduleID uint64, occurrenc
 
 // BreakStats returns, for every break schedule of the guild, how many of
 // its occurrences got clicks and how many clicks they got in all. Breaks
-// without clicks are present with zero counts.
-func (db *DB) BreakStats(ctx context.Context, guildID string) (map[uint64]BreakStat, error) {
+// without clicks are present with zero counts. Counts only: who clicked is
+// personal and stays out of server-wide statistics.
+func (db *DB) BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error) {
 	if err := checkID("server", guildID); err != nil {
 		return nil, err
 	}
-	out := map[uint64]BreakStat{}
+	out := map[uint64]stretchbot.BreakCount{}
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		clear(out)
 		list, err := schedulesByIndex(tx, bucketByGuild, guildID)
@@ -90,7 +84,7 @@ func (db *DB) BreakStats(ctx context.Context, guildID string) (map[uint64]BreakS
 			if s.Kind != stretchbot.KindBreak {
 				continue
 			}
-			var st BreakStat
+			var st stretchbot.BreakCount
 			prefix := u64(s.ID)
 			for k, v := c.Seek(prefix); hasPrefixKey(k, prefix); k, v = c.Next() {
 				if n := readCount(v); n > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -178,6 +179,20 @@ func (db *DB) Export(ctx context.Context, userID string) (Export, error) {
 		return Export{}, fmt.Errorf("export user %s: %w", userID, err)
 	}
 	return ex, nil
+}
+
+// ExportJSON returns Export(userID) as indented JSON, the file a user gets
+// from /stretch privacy export (schema in docs/privacy.md).
+func (db *DB) ExportJSON(ctx context.Context, userID string) ([]byte, error) {
+	ex, err := db.Export(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(ex, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode export of %s: %w", userID, err)
+	}
+	return b, nil
 }
 
 // Forget deletes every record of the user in one transaction and returns

@@ -195,8 +195,8 @@ func TestBreakClicks(t *testing.T) {
 		t.Fatalf("click on nothing: err = %v, want ENOTFOUND", err)
 	}
 	db.mustReopen()
-	stats := must[map[uint64]store.BreakStat](t)(db.BreakStats(ctx, guild))
-	want := map[uint64]store.BreakStat{br: {Occurrences: 2, Clicks: 3}, other: {}}
+	stats := must[map[uint64]stretchbot.BreakCount](t)(db.BreakStats(ctx, guild))
+	want := map[uint64]stretchbot.BreakCount{br: {Occurrences: 2, Clicks: 3}, other: {}}
 	if !reflect.DeepEqual(stats, want) {
 		t.Fatalf("BreakStats = %+v, want %+v", stats, want)
 	}
@@ -307,7 +307,7 @@ func TestForget(t *testing.T) {
 	if br.Owner != "" || br.Kind != stretchbot.KindBreak {
 		t.Fatalf("alice's break after Forget = %+v", br)
 	}
-	stats := must[map[uint64]store.BreakStat](t)(db.BreakStats(ctx, guild))
+	stats := must[map[uint64]stretchbot.BreakCount](t)(db.BreakStats(ctx, guild))
 	for id, st := range stats {
 		if st.Clicks > 1 {
 			t.Errorf("break %d still counts %d clicks", id, st.Clicks)
