@@ -69,16 +69,11 @@ func (b *Bot) breakRemove(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "Give the break's number from /stretchbreak list.")
 	}
-	s, err := b.cfg.Store.Schedule(ctx, id)
-	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND || (err == nil && (s.GuildID != in.GuildID || s.Kind != stretchbot.KindBreak)) {
-		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "This server has no stretch break #%d. See /stretchbreak list.", id)
-	}
+	err = b.removeSchedule(ctx, id,
+		func(s stretchbot.Schedule) bool { return s.GuildID == in.GuildID && s.Kind == stretchbot.KindBreak },
+		stretchbot.Errorf(stretchbot.ENOTFOUND, "This server has no stretch break #%d. See /stretchbreak list.", id))
 	if err != nil {
-		return Reply{}, fmt.Errorf("load break %d: %w", id, err)
-	}
-	b.cfg.Scheduler.Remove(id)
-	if err := b.cfg.Store.DeleteSchedule(ctx, id); err != nil {
-		return Reply{}, fmt.Errorf("delete break %d: %w", id, err)
+		return Reply{}, err
 	}
 	return message(fmt.Sprintf("🗑 Stretch break #%d removed.", id)), nil
 }

@@ -153,11 +153,7 @@ func pausedUntil(b *Bot, u stretchbot.User) string {
 	if u.PausedUntil.IsZero() {
 		return ""
 	}
-	loc, err := stretchbot.LoadLocation(u.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
-	return " until " + b.full(u.PausedUntil, loc)
+	return " until " + b.full(u.PausedUntil, locationOf(u))
 }
 
 // chunkButtons lays buttons out in rows of five, at most five rows.
@@ -202,9 +198,17 @@ func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (
 // removeOwn deletes a schedule of the given kind owned by userID. Someone
 // else's schedule looks exactly like a missing one, so ids leak nothing.
 func (b *Bot) removeOwn(ctx context.Context, userID string, id uint64, kind stretchbot.ScheduleKind) error {
-	notFound := stretchbot.Errorf(stretchbot.ENOTFOUND, "You have no reminder #%d. See /stretch remind list.", id)
+	return b.removeSchedule(ctx, id,
+		func(s stretchbot.Schedule) bool { return s.Owner == userID && s.Kind == kind },
+		stretchbot.Errorf(stretchbot.ENOTFOUND, "You have no reminder #%d. See /stretch remind list.", id))
+}
+
+// removeSchedule disarms and deletes schedule id if mine says the asker may
+// remove it; a schedule they may not remove gets notFound, the same answer
+// as a missing one.
+func (b *Bot) removeSchedule(ctx context.Context, id uint64, mine func(stretchbot.Schedule) bool, notFound error) error {
 	s, err := b.cfg.Store.Schedule(ctx, id)
-	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND || (err == nil && (s.Owner != userID || s.Kind != kind)) {
+	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND || (err == nil && !mine(s)) {
 		return notFound
 	}
 	if err != nil {

@@ -351,9 +351,14 @@ func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
 // userLocation returns the user's time zone, UTC when unset or unreadable.
 func (b *Bot) userLocation(ctx context.Context, userID string) *time.Location {
 	u, err := b.cfg.Store.User(ctx, userID)
-	if err != nil || u.TimeZone == "" {
+	if err != nil {
 		return time.UTC
 	}
+	return locationOf(u)
+}
+
+// locationOf returns u's time zone, UTC when unset or unreadable.
+func locationOf(u stretchbot.User) *time.Location {
 	loc, err := stretchbot.LoadLocation(u.TimeZone)
 	if err != nil {
 		return time.UTC
