@@ -168,20 +168,26 @@ func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src s
 	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
 		return "", fmt.Errorf("log completion for %s: %w", userID, err)
 	}
+	var u stretchbot.User
+	var err error
 	if stretchID != "" {
-		if _, err := b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
+		u, err = b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
 			u.Remember(stretchID)
 			return nil
-		}); err != nil {
-			return "", fmt.Errorf("move rotation for %s: %w", userID, err)
-		}
+		})
+	} else {
+		u, err = b.cfg.Store.User(ctx, userID)
 	}
-	loc := b.userLocation(ctx, userID)
-	history, err := b.cfg.Store.Completions(ctx, userID, now.AddDate(-1, 0, -2), now.Add(time.Second))
+	if err != nil {
+		return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+	}
+	// The whole history, as /stretch stats reads it, so a streak longer
+	// than a year shows the same number in both places.
+	history, err := b.cfg.Store.Completions(ctx, userID, time.Time{}, now.Add(time.Second))
 	if err != nil {
 		return "", fmt.Errorf("load completions for %s: %w", userID, err)
 	}
-	st := stretchbot.Summarize(history, loc, now, 1)
+	st := stretchbot.Summarize(history, locationOf(u), now, 1)
 	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
 }
 

@@ -258,3 +258,20 @@ func TestReminderWhenTheLastChoicesFitNothing(t *testing.T) {
 	e.waitOutput(t, "Time to stretch!")
 	e.waitOutput(t, "Steps:")
 }
+
+// TestDoneShowsAStreakLongerThanAYear: the line after Done counts the whole
+// history, like /stretch stats.
+func TestDoneShowsAStreakLongerThanAYear(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	e := newEnv(t, now)
+	for d := 1; d <= 400; d++ {
+		c := stretchbot.Completion{UserID: console.UserID, At: now.AddDate(0, 0, -d), StretchID: "knee-hug", Source: stretchbot.SourceManual}
+		if err := e.db.AddCompletion(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := e.type_(t, "/stretch done")
+	if !strings.Contains(out, "Streak: 401 days.") {
+		t.Fatalf("Done after 400 days in a row:\n%s", out)
+	}
+}
