@@ -63,4 +63,3 @@ func TestDamagedValues(t *testing.T) {
 func binaryID(id uint64) []byte {
 	return []byte{byte(id >> 56), byte(id >> 48), byte(id >> 40), byte(id >> 32), byte(id >> 24), byte(id >> 16), byte(id >> 8), byte(id)}
 }
-
