@@ -29,10 +29,9 @@ type app struct {
 	stopSweep context.CancelFunc
 }
 
-// How long check-ins and fired-occurrence markers are kept.
+// How long check-ins are kept, and how often the sweeper looks.
 const (
 	checkInRetention = 90 * 24 * time.Hour
-	firedRetention   = 30 * 24 * time.Hour
 	sweepEvery       = 6 * time.Hour
 )
 
@@ -140,7 +139,7 @@ func (a *app) start(ctx context.Context) error {
 	return nil
 }
 
-// sweep deletes check-ins past their retention and old fired markers every
+// sweep deletes check-ins past their retention every
 // sweepEvery until ctx is done. start has already swept once.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
@@ -161,9 +160,6 @@ func (a *app) sweepOnce(ctx context.Context) {
 		a.log.Warn("prune check-ins", "err", err)
 	} else if n > 0 {
 		a.log.Info("old check-ins deleted", "count", n)
-	}
-	if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
-		a.log.Warn("prune fired markers", "err", err)
 	}
 }
 
