@@ -141,7 +141,7 @@ func (b *Bot) breakStats(ctx context.Context, in Interaction) (Reply, error) {
 	var lines []string
 	for _, s := range list {
 		st := stats[s.ID]
-		lines = append(lines, fmt.Sprintf("#%d %s: %d breaks joined, %d check-marks in all", s.ID, s.Describe(), st.Occurrences, st.Clicks))
+		lines = append(lines, fmt.Sprintf("#%d %s: %s joined, %s in all", s.ID, s.Describe(), stretchbot.Count(st.Occurrences, stretchbot.NounBreak), stretchbot.Count(st.Clicks, stretchbot.NounCheckMark)))
 	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: "Stretch break participation", Description: strings.Join(lines, "\n"), Color: colorInfo, Footer: "Counts only: no names are kept for this view."}}}, nil
 }

@@ -118,7 +118,7 @@ func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	e := newEnv(t, time.Date(2026, 11, 25, 7, 0, 0, 0, berlin))
 	out := e.type_(t, "/stretch remind set time:7:30 days:daily timezone:Europe/Berlin")
-	if !strings.Contains(out, "Reminder #1 set: 07:30 every day (Europe/Berlin)") || !strings.Contains(out, "in 30m)") {
+	if !strings.Contains(out, "Reminder #1 set: 07:30 every day (Europe/Berlin)") || !strings.Contains(out, "in 30 minutes)") {
 		t.Fatalf("confirmation:\n%s", out)
 	}
 	e.clock.Set(time.Date(2026, 11, 25, 7, 30, 0, 0, berlin))
@@ -176,6 +176,11 @@ func TestCheckInStoresNoRawAnswers(t *testing.T) {
 	out := e.type_(t, first...)
 	if !strings.Contains(out, "Keep stretching") {
 		t.Fatalf("first check-in:\n%s", out)
+	}
+	// Pain 3 asks for a check-in again in a week, said in days.
+	out = e.type_(t, "2")
+	if !strings.Contains(out, "I'll remind you to check in in 7 days") {
+		t.Fatalf("check-in reminder:\n%s", out)
 	}
 	e.clock.Set(e.clock.Now().Add(time.Hour))
 	// Profile remembered, Q11 not asked again within a week; Q8 "my usual pain".
