@@ -60,7 +60,6 @@ var t0 = time.Date(2025, 3, 10, 7, 30, 0, 0, time.UTC)
 
 const (
 	alice = "111111111111111111"
-	bob   = "222222222222222222"
 	guild = "900000000000000001"
 )
 
@@ -95,10 +94,6 @@ func must[T any](t *testing.T) func(T, error) T {
 		return v
 	}
 }
-
-var errCanceled = context.Canceled
-
-func contextWithCancel() (context.Context, context.CancelFunc) { return context.WithCancel(ctx) }
 
 // mustOpenB is mustOpen for benchmarks.
 func mustOpenB(b *testing.B) *store.DB {
