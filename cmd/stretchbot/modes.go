@@ -29,7 +29,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	con := console.New(a.bot, m.Stdout, "")
+	con := console.New(a.bot, m.Stdout, console.Options{Terminal: isTerminal(m.Stdout), Echo: !isTerminal(m.Stdin)})
 	a.sender = con
 	if err := m.adoptLocalZone(ctx, a); err != nil {
 		a.close(context.Background())
@@ -46,6 +46,17 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	stopCtx, stop := context.WithTimeout(context.Background(), cfg.Shutdown)
 	defer stop()
 	return errors.Join(runErr, a.close(stopCtx))
+}
+
+// isTerminal reports whether f is a terminal (a character device), such as
+// a console's standard input or output when nothing is piped.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // adoptLocalZone gives the console's user this computer's time zone when
