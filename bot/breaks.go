@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Schedule, error) {

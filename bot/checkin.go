@@ -3,11 +3,11 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 // inflammatoryEvery is how often check-in question Q11 is asked.

@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 // addSchedule stores a new schedule and arms it. If arming fails the stored
