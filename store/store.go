@@ -50,15 +50,15 @@ type DB struct {
 
 // Bucket names. They are stored in the file; never rename one.
 var (
-	bucketMeta         = []byte("meta")
-	bucketUsers        = []byte("users")
-	bucketSchedules    = []byte("schedules")
-	bucketByOwner      = []byte("schedules_by_owner")
-	bucketByGuild      = []byte("schedules_by_guild")
-	bucketFiredLast    = []byte("fired_last")
-	bucketFiredUnsent  = []byte("fired_unsent")
+	bucketMeta        = []byte("meta")
+	bucketUsers       = []byte("users")
+	bucketSchedules   = []byte("schedules")
+	bucketByOwner     = []byte("schedules_by_owner")
+	bucketByGuild     = []byte("schedules_by_guild")
+	bucketFiredLast   = []byte("fired_last")
+	bucketFiredUnsent = []byte("fired_unsent")
 	// bucketFiredV1 held one marker per fired occurrence until schema 2.
-	bucketFiredV1 = []byte("fired")
+	bucketFiredV1      = []byte("fired")
 	bucketCompletions  = []byte("completions")
 	bucketCheckIns     = []byte("checkins")
 	bucketBreakClicks  = []byte("break_clicks")
