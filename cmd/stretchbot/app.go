@@ -99,16 +99,37 @@ func (a *app) deliver(ctx context.Context, o scheduler.Occurrence) error {
 	return err
 }
 
-// start arms every stored schedule and starts the scheduler and the sweeper.
-// One-shots whose occurrence is already recorded are done and deleted: their
-// send failed for good, or the process died around it (the scheduler sends at
-// most once, so they are never sent again).
+// start arms every stored schedule, queues the sends a crash may have cut
+// short, and starts the scheduler and the sweeper. A one-shot whose
+// occurrence is recorded is done and deleted, unless its send is unsettled
+// and recent enough to resend (the resend deletes it once delivered).
 func (a *app) start(ctx context.Context) error {
-	n := 0
+	undelivered, err := a.db.Undelivered(ctx)
+	if err != nil {
+		return fmt.Errorf("arm schedules: %w", err)
+	}
+	unsent := make(map[uint64][]stretchbot.Fired, len(undelivered))
+	for _, f := range undelivered {
+		unsent[f.ScheduleID] = append(unsent[f.ScheduleID], f)
+	}
+	n, resent := 0, 0
 	var done []uint64
-	err := a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+	err = a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+		resend := func() bool {
+			queued := false
+			for _, f := range unsent[s.ID] {
+				if a.sched.Resend(s, f) {
+					queued = true
+					resent++
+				}
+			}
+			delete(unsent, s.ID)
+			return queued
+		}
 		if s.OneShot() && !lastFired.IsZero() && !lastFired.Before(s.At) {
-			done = append(done, s.ID)
+			if !resend() {
+				done = append(done, s.ID)
+			}
 			return nil
 		}
 		if err := a.sched.Arm(s, lastFired); err != nil {
@@ -117,10 +138,14 @@ func (a *app) start(ctx context.Context) error {
 			return nil
 		}
 		n++
+		resend()
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("arm schedules: %w", err)
+	}
+	if len(undelivered) > 0 {
+		a.log.Info("unconfirmed sends from the last run", "count", len(undelivered), "resent", resent)
 	}
 	a.log.Info("schedules armed", "count", n)
 	for _, id := range done {

@@ -41,9 +41,13 @@ type Options struct {
 	PrivilegedIntents int
 	// RateLimits configures the rate limiter; nil means DefaultRateLimits().
 	RateLimits *RateLimits
-	// Clock is the fake's notion of "now" for interaction deadlines. Default
-	// time.Now. See also Fake.SetClock and Fake.Advance.
+	// Clock is the fake's notion of "now" for interaction deadlines and
+	// the nonce window. Default time.Now. See also Fake.SetClock and
+	// Fake.Advance.
 	Clock func() time.Time
+	// NonceWindow is how long a Create Message nonce is remembered for
+	// enforce_nonce. Default DefaultNonceWindow.
+	NonceWindow time.Duration
 }
 
 // Fake is a fake Discord: a REST API and a gateway on loopback. All methods
@@ -76,8 +80,10 @@ type Fake struct {
 	commands     map[string][]map[string]any // "" for global, else guild id
 	faults       []*fault
 	delays       []*delay
-	held         map[string]int // paths of requests a delay is holding
-	changed      chan struct{}  // closed and replaced whenever something is recorded
+	held         map[string]int       // paths of requests a delay is holding
+	nonces       map[string]sentNonce // Create Message nonces, by channel and nonce
+	nonceRepeats int
+	changed      chan struct{} // closed and replaced whenever something is recorded
 	closeOnce    sync.Once
 }
 
@@ -109,6 +115,9 @@ func Start(opts Options) (*Fake, error) {
 	}
 	if opts.Shards <= 0 {
 		opts.Shards = 1
+	}
+	if opts.NonceWindow <= 0 {
+		opts.NonceWindow = DefaultNonceWindow
 	}
 	if opts.HeartbeatInterval <= 0 {
 		opts.HeartbeatInterval = 5 * time.Second
