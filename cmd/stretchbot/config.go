@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/internal/logredact"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -45,6 +46,9 @@ type Config struct {
 	APIBase string // DISCORD_API_BASE, --discord-api
 	DB      string // STRETCHBOT_DB, --db
 	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// BackupSocket is the Unix socket `stretchbot backup` copies a running
+	// bot's database through; "" = beside the database, "off" = none.
+	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
 	// InteractionsAddr is where Discord POSTs interactions (the
 	// Interactions Endpoint URL, path /interactions), verified with
 	// PublicKey; "" = interactions come on the gateway only.
@@ -80,6 +84,7 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	api := fs.String("discord-api", env("DISCORD_API_BASE", ""), "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
 	guild := fs.String("guild", env("DISCORD_GUILD_ID", ""), "register commands to this server only, for development (DISCORD_GUILD_ID)")
 	httpAddr := fs.String("http", env("STRETCHBOT_HTTP", ""), "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
+	backupSocket := fs.String("backup-socket", env("STRETCHBOT_BACKUP_SOCKET", ""), "Unix socket serving backups to `stretchbot backup`; empty = DB.run/backup.sock beside the database, off = none (STRETCHBOT_BACKUP_SOCKET)")
 	interactions := fs.String("interactions-addr", env("STRETCHBOT_INTERACTIONS_ADDR", ""), "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
 	grace := fs.String("grace", env("STRETCHBOT_GRACE", "10m"), "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
 	shutdown := fs.String("shutdown-timeout", env("STRETCHBOT_SHUTDOWN", "10s"), "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
@@ -135,6 +140,15 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 			return c, nil, usagef("STRETCHBOT_HTTP / --http: %q is not an address like :9090 or 127.0.0.1:9090", c.HTTP)
 		}
 	}
+	switch c.BackupSocket = strings.TrimSpace(*backupSocket); c.BackupSocket {
+	case "":
+		c.BackupSocket = defaultBackupSocket(c.DB)
+	case "off":
+		c.BackupSocket = ""
+	}
+	if len(c.BackupSocket) > maxSocketPath {
+		return c, nil, usagef("STRETCHBOT_BACKUP_SOCKET / --backup-socket: %q is longer than the %d bytes a Unix socket path may have; choose a shorter path (or off)", c.BackupSocket, maxSocketPath)
+	}
 	c.InteractionsAddr = strings.TrimSpace(*interactions)
 	key := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
 	switch {
@@ -154,11 +168,14 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	return c, fs.Args(), nil
 }
 
-// logger builds the process logger from the config.
+// logger builds the process logger from the config. Interaction tokens
+// are redacted from everything it writes: errors quote request URLs, and
+// those of interaction callbacks and webhooks carry the token.
 func (c Config) logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logredact.Handler(h))
 }
