@@ -114,3 +114,78 @@ func (a Assessment) Body() string {
 	}
 	return head + why.String() + tail
 }
+
+// Texts about which stretches a person is offered (StretchOffer). They name
+// the check-in answer that set each limit in the question's own words.
+
+// ClearedLabel is the button that tells the bot a clinician has seen the
+// person after an urgent result; it turns stretches and reminders back on.
+const ClearedLabel = "I've been checked by a clinician"
+
+// HeldText explains, wherever a stretch would be shown, why none is while
+// an urgent result is unresolved. The bot shows ClearedLabel's button with it.
+const HeldText = "Your check-in advised seeing a clinician before you stretch again, so I'm holding stretches back for now. " +
+	"Once a clinician has checked you, press \"" + ClearedLabel + "\" to turn stretches and reminders back on."
+
+const (
+	boneRiskIntro = "You told me a doctor found osteoporosis, or that you have taken steroid tablets for 3 months or longer. " +
+		"So I leave out stretches that bend your spine forward under load or twist it:"
+	boneRiskAdvice    = "A physiotherapist can plan stretches that suit your bones."
+	boneRiskShortNote = "Stretches that bend your spine forward under load or twist it are left out, for your bones."
+
+	severePainNote      = "Your pain was 8 or more at your last check-in, so for 24 hours after it I offer only the stretches that are safe during a spasm."
+	severePainShortNote = "After your last check-in's pain score of 8 or more, only spasm-safe stretches for 24 hours."
+
+	nothingSafeText   = "None of my stretches is safe for you right now."
+	nothingSafeAdvice = "Rest in whatever position is easiest and keep moving gently, a little at a time. A physiotherapist can plan stretches that suit you."
+)
+
+// boneRiskNote lists the stretches the bone-risk limit leaves out, each
+// with the catalogue's reason.
+func boneRiskNote(out []Stretch) string {
+	var b strings.Builder
+	b.WriteString(boneRiskIntro)
+	for _, s := range out {
+		why := s.LoadedFlexionWhy
+		if !s.LoadedFlexion {
+			why = s.TwistWhy
+		}
+		b.WriteString("\n• " + s.Name + ": " + why)
+	}
+	b.WriteString("\n" + boneRiskAdvice)
+	return b.String()
+}
+
+// nothingFitsText says that the person's choices fit none of the stretches
+// that suit them, and where those can be done.
+func nothingFitsText(where []Position) string {
+	s := "No stretch that suits you right now fits those choices."
+	if len(where) > 0 {
+		opts := make([]string, len(where))
+		for i, p := range where {
+			opts[i] = "position:" + string(p)
+		}
+		s += " Try " + strings.Join(opts, " or ") + ", or leave the choices out."
+	}
+	return s
+}
+
+// joinParagraphs joins the non-empty parts with a blank line between.
+func joinParagraphs(parts []string) string {
+	return joinNonEmpty(parts, "\n\n")
+}
+
+// joinSentences joins the non-empty parts with a space between.
+func joinSentences(parts []string) string {
+	return joinNonEmpty(parts, " ")
+}
+
+func joinNonEmpty(parts []string, sep string) string {
+	kept := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, sep)
+}

@@ -46,13 +46,21 @@ type Stretch struct {
 	VariantLabel string      `json:"variant_label,omitempty"` // button label for the variant
 	Positions    []Position  `json:"positions"`
 	Equipment    []Equipment `json:"equipment"`
-	SpasmSafe    bool        `json:"spasm_safe"` // gentle enough to do during a spasm
-	HoldMin      int         `json:"hold_min_seconds"`
-	HoldMax      int         `json:"hold_max_seconds"`
-	PerSide      bool        `json:"per_side"`
-	Steps        []string    `json:"steps"`
-	Breathing    string      `json:"breathing"`
-	Cautions     []string    `json:"cautions"`
+	// Safety flags, each with a one-line reason a reviewer can check
+	// against the steps. Catalog.Offer filters by them (CHECKIN.md, "Which
+	// stretches each person is offered").
+	SpasmSafe        bool     `json:"spasm_safe"` // gentle enough to do during a spasm
+	SpasmSafeWhy     string   `json:"spasm_safe_why"`
+	LoadedFlexion    bool     `json:"loaded_flexion"` // bends the spine forward under load
+	LoadedFlexionWhy string   `json:"loaded_flexion_why"`
+	Twist            bool     `json:"twist"` // twists the spine
+	TwistWhy         string   `json:"twist_why"`
+	HoldMin          int      `json:"hold_min_seconds"`
+	HoldMax          int      `json:"hold_max_seconds"`
+	PerSide          bool     `json:"per_side"`
+	Steps            []string `json:"steps"`
+	Breathing        string   `json:"breathing"`
+	Cautions         []string `json:"cautions"`
 }
 
 // HoldText describes the hold, e.g. "15–30 s on each side".
@@ -107,7 +115,8 @@ const (
 	maxFieldLen     = 1024 // embed field value
 	maxEmbedTextLen = 6000 // all text of one embed
 	maxButtonLabel  = 80
-	maxIDLen        = 32 // keeps custom_ids well under 100 characters
+	maxIDLen        = 32  // keeps custom_ids well under 100 characters
+	maxWhyLen       = 160 // a safety flag's reason is one short line
 	minHoldSeconds  = 5
 	maxHoldSeconds  = 120
 )
@@ -161,6 +170,18 @@ func (c *Catalog) validate(s Stretch) error {
 	}
 	if err := checkText("breathing", s.Breathing, maxFieldLen); err != nil {
 		return err
+	}
+	for _, why := range []struct{ field, text string }{
+		{"spasm_safe_why", s.SpasmSafeWhy},
+		{"loaded_flexion_why", s.LoadedFlexionWhy},
+		{"twist_why", s.TwistWhy},
+	} {
+		if err := checkText(why.field, why.text, maxWhyLen); err != nil {
+			return err
+		}
+		if strings.Contains(why.text, "\n") {
+			return fmt.Errorf("%s: must be one line", why.field)
+		}
 	}
 	if s.HoldMin < minHoldSeconds || s.HoldMax > maxHoldSeconds || s.HoldMin > s.HoldMax {
 		return fmt.Errorf("hold_min_seconds/hold_max_seconds: %d–%d is outside %d–%d or reversed", s.HoldMin, s.HoldMax, minHoldSeconds, maxHoldSeconds)

@@ -58,7 +58,7 @@ func TestDefaultCatalogHasTheSixStretchesAndVariants(t *testing.T) {
 }
 
 func TestLoadCatalogNamesTheBrokenEntryAndField(t *testing.T) {
-	valid := `{"id":"a","name":"A","summary":"s","positions":["floor"],"equipment":["none"],"hold_min_seconds":15,"hold_max_seconds":30,"steps":["x"],"breathing":"b","cautions":[]}`
+	valid := `{"id":"a","name":"A","summary":"s","positions":["floor"],"equipment":["none"],"hold_min_seconds":15,"hold_max_seconds":30,"steps":["x"],"breathing":"b","cautions":[],"spasm_safe_why":"w","loaded_flexion_why":"w","twist_why":"w"}`
 	about := `"about":{"causes":["c"],"see_doctor":["d"]}`
 	tests := []struct {
 		name, stretches, want string
@@ -73,6 +73,8 @@ func TestLoadCatalogNamesTheBrokenEntryAndField(t *testing.T) {
 		{"bad equipment", strings.Replace(valid, `["none"]`, `["rope"]`, 1), `equipment: unknown equipment "rope"`},
 		{"bad variant", strings.Replace(valid, `"id":"a"`, `"id":"a","variant_of":"zzz","variant_label":"v"`, 1), `variant_of: "zzz" is not a base stretch`},
 		{"bad id", strings.Replace(valid, `"id":"a"`, `"id":"A B"`, 1), `stretch "A B": id:`},
+		{"missing safety reason", strings.Replace(valid, `"twist_why":"w"`, `"twist_why":" "`, 1), `stretch "a": twist_why: must not be empty`},
+		{"safety reason on two lines", strings.Replace(valid, `"loaded_flexion_why":"w"`, `"loaded_flexion_why":"a\nb"`, 1), `stretch "a": loaded_flexion_why: must be one line`},
 		{"unknown field", strings.Replace(valid, `"id":"a"`, `"id":"a","hold":3`, 1), `unknown field "hold"`},
 	}
 	for _, tt := range tests {
@@ -99,7 +101,9 @@ func TestRotationCyclesThroughAllMatchingBeforeRepeating(t *testing.T) {
 		{"bed", stretchbot.Filter{Position: stretchbot.PositionBed}, []string{"knee-hug", "side-lying-quad", "lying-hamstring"}},
 		{"chair", stretchbot.Filter{Position: stretchbot.PositionChair}, []string{"seated-twist"}},
 		{"nothing needed", stretchbot.Filter{Equipment: stretchbot.EquipmentNone}, []string{"knee-hug", "childs-pose", "side-lying-quad", "lying-hamstring"}},
-		{"spasm", stretchbot.Filter{SpasmSafe: true}, []string{"knee-hug"}},
+		// Only the knee hug family is spasm-safe: its variants join the
+		// rotation so that Skip moves on.
+		{"spasm", stretchbot.Filter{SpasmSafe: true}, []string{"knee-hug", "knee-hug-strap", "double-knee-hug"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,7 +156,7 @@ func TestDoneStatsHelp(t *testing.T) {
 		t.Fatalf("card does not show the chart: %+v", m.Embeds[0].Image)
 	}
 	// The attachment carries alt text.
-	if desc := attachmentDescription(t, e, "stretches.png"); !strings.Contains(desc, "Bar chart") {
+	if desc := attachmentDescription(t, e, "stretches.png"); !strings.Contains(desc, "over the last 30 days: 1 active day, 2 today") {
 		t.Fatalf("chart alt text %q", desc)
 	}
 
@@ -405,7 +405,7 @@ func TestStretchBreak(t *testing.T) {
 
 	id, r := e.run(inv(asAdmin(alice), "stretchbreak stats"))
 	wantType(t, r, discordtest.CallbackDeferredMessage, true)
-	wantText(t, e.final(id), "2 check-marks")
+	wantText(t, e.final(id), "1 break joined, 2 check-marks in all")
 
 	_, r = e.run(inv(inGuild(bob), "stretchbreak remove", opt("id", int(brk.ID))))
 	wantText(t, r.Message, "Only people who can manage")

@@ -41,7 +41,7 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 		Color: colorStretch,
 		Fields: []Field{
 			{Name: "Streak", Value: fmt.Sprintf("%s now, best %s", days(st.CurrentStreak), days(st.BestStreak))},
-			{Name: "Total", Value: fmt.Sprintf("%d stretches, %d today", st.Total, st.Today)},
+			{Name: "Total", Value: fmt.Sprintf("%s, %d today", stretchbot.Count(st.Total, stretchbot.NounStretch), st.Today)},
 			{Name: "Last 7 days", Value: lastWeek(st)},
 			{Name: "By stretch", Value: b.perStretch(st)},
 		},
@@ -64,7 +64,7 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 				}
 			}
 			r.Files = []File{{Name: "stretches.png", ContentType: "image/png", Data: png,
-				Description: fmt.Sprintf("Bar chart of stretches per day over the last %d days: %d active days, %d today.", n, active, st.Today)}}
+				Description: fmt.Sprintf("Bar chart of stretches per day over the last %s: %s, %d today.", stretchbot.Count(n, stretchbot.NounDay), stretchbot.Count(active, stretchbot.NounActiveDay), st.Today)}}
 			r.Cards[0].Image = "stretches.png"
 		}
 	}

@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 // stretchCard renders a stretch as a card.
@@ -42,7 +42,7 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 		{Label: "Done", ID: customid.Make(customid.Done, s.ID, owner), Style: Success},
 	}
 	if snooze {
-		row = append(row, Button{Label: fmt.Sprintf("Snooze %d min", int(b.cfg.SnoozeFor.Minutes())), ID: customid.Make(customid.Snooze, s.ID, owner), Style: Secondary})
+		row = append(row, Button{Label: "Snooze " + stretchbot.HumanDuration(b.cfg.SnoozeFor), ID: customid.Make(customid.Snooze, s.ID, owner), Style: Secondary})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, owner), Style: Secondary})
 	rows := [][]Button{row}
@@ -137,15 +137,18 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	card.Description = fmt.Sprintf("Hold gently for %d to %d seconds. Time is up %s.\n\n%s",
 		s.HoldMin, s.HoldMax, b.relative(end, tz), s.Breathing)
 	var row []Button
+	countdown := &Countdown{End: end}
 	if side < s.Sides() {
 		card.Footer = "When the time is up, switch to the other side."
+		countdown.Done = "Time is up: switch to the other side."
 		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
 	} else {
 		card.Footer = "All done? Press Done to log it."
+		countdown.Done = "Time is up. Press Done to log it."
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}}, nil
+	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
 }
 
 func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
@@ -191,12 +194,7 @@ func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src s
 	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
 }
 
-func days(n int) string {
-	if n == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%d days", n)
-}
+func days(n int) string { return stretchbot.Count(n, stretchbot.NounDay) }
 
 func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	if _, err := b.stretchFromID(id.Args[0]); err != nil {
@@ -376,15 +374,7 @@ func locationOf(u stretchbot.User) *time.Location {
 // plain text in the console.
 func (b *Bot) relative(t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		d := t.Sub(b.now())
-		if d >= 2*time.Minute {
-			d = d.Round(time.Minute)
-		}
-		text := d.Round(time.Second).String()
-		if strings.HasSuffix(text, "m0s") {
-			text = strings.TrimSuffix(text, "0s")
-		}
-		return "in " + text
+		return stretchbot.FromNow(t.Sub(b.now()))
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
 }

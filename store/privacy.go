@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -188,11 +187,7 @@ func (db *DB) ExportJSON(ctx context.Context, userID string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.MarshalIndent(ex, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encode export of %s: %w", userID, err)
-	}
-	return b, nil
+	return MarshalExport(ex)
 }
 
 // Forget deletes every record of the user in one transaction and returns

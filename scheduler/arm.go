@@ -1,0 +1,248 @@
+package scheduler
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// maxMissedCount bounds the counting of missed occurrences at Arm; past
+// it the schedule jumps ahead and the count saturates.
+const maxMissedCount = 1000
+
+// Arm schedules s, replacing an earlier version with the same ID. lastFired
+// is the last occurrence recorded in the Journal (zero if none).
+//
+// On first arming (after a start), occurrences after lastFired that are
+// already past are caught up: one at most Grace old is delivered with
+// Late set, older ones are skipped and counted. A zero lastFired starts from
+// now. Re-arming a schedule that is armed already (an edit) never fires in
+// the past; an occurrence of the old version that is firing right now is not
+// delivered. Arming an identical schedule again changes nothing.
+//
+// A paused schedule is removed instead. A one-shot fires once at At and is
+// not armed when lastFired is not before At. Errors are stretchbot.EINVALID
+// (unknown zone, bad spec, spec that never fires).
+func (s *Scheduler) Arm(sch stretchbot.Schedule, lastFired time.Time) error {
+	if sch.Paused {
+		s.Remove(sch.ID)
+		return nil
+	}
+	loc, err := s.location(sch.TimeZone)
+	if err != nil {
+		return fmt.Errorf("arm schedule %d: %w", sch.ID, err)
+	}
+	var sp *spec
+	if sch.OneShot() {
+		if sch.At.IsZero() {
+			return fmt.Errorf("arm schedule %d: %w", sch.ID, stretchbot.Errorf(stretchbot.EINVALID, "A one-time reminder needs a time."))
+		}
+	} else if sp, err = parseSpec(sch.Spec); err != nil {
+		return fmt.Errorf("arm schedule %d: %w", sch.ID, err)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	nowN := now.UnixNano()
+	old, exists := s.byID[sch.ID]
+	if exists && sameSchedule(old.sched, sch) {
+		return nil
+	}
+	var next int64
+	late := false
+	if sch.OneShot() {
+		at := sch.At.UnixNano()
+		if (!lastFired.IsZero() && !lastFired.Before(sch.At)) || (exists && old.last >= at) {
+			s.removeLocked(sch.ID)
+			return nil
+		}
+		if nowN-at > int64(s.grace) {
+			s.skipped.Add(1)
+			s.removeLocked(sch.ID)
+			return nil
+		}
+		next, late = at, at < nowN
+	} else {
+		base := lastFired
+		if exists {
+			// An edit: never deliver the new version's past.
+			if now.After(base) {
+				base = now
+			}
+			if l := time.Unix(0, old.last); old.last != 0 && l.After(base) {
+				base = l
+			}
+		} else if base.IsZero() {
+			base = now
+		}
+		var ok bool
+		if next, ok = s.nextAfter(sp, loc, base); !ok {
+			return fmt.Errorf("arm schedule %d: %w", sch.ID, stretchbot.Errorf(stretchbot.EINVALID, "The schedule %q does not happen in the next five years.", clip(sch.Spec)))
+		}
+		// Missed while down: skip what is older than the grace period.
+		cutoff := nowN - int64(s.grace)
+		for n := 0; next < cutoff; n++ {
+			s.skipped.Add(1)
+			after := time.Unix(0, next)
+			if n >= maxMissedCount {
+				after = time.Unix(0, cutoff-1)
+			}
+			if next, ok = s.nextAfter(sp, loc, after); !ok {
+				return fmt.Errorf("arm schedule %d: %w", sch.ID, stretchbot.Errorf(stretchbot.EINVALID, "The schedule %q does not happen in the next five years.", clip(sch.Spec)))
+			}
+		}
+		late = next < nowN
+	}
+	s.gen++
+	e := &entry{sched: sch, spec: sp, loc: loc, next: next, gen: s.gen, index: -1, late: late}
+	if exists {
+		e.last = old.last
+		if old.index >= 0 {
+			// Reuse the heap slot: O(log n) instead of remove + push.
+			e.index = old.index
+			s.heap[e.index] = e
+			heap.Fix(&s.heap, e.index)
+		}
+	}
+	s.byID[sch.ID] = e
+	if e.index < 0 {
+		heap.Push(&s.heap, e)
+	}
+	s.resetTimerLocked()
+	return nil
+}
+
+func (s *Scheduler) nextAfter(sp *spec, loc *time.Location, after time.Time) (int64, bool) {
+	sec, ok := sp.next(loc, after)
+	return sec * int64(time.Second), ok
+}
+
+// sameSchedule reports whether re-arming b over a changes nothing.
+func sameSchedule(a, b stretchbot.Schedule) bool {
+	return a.ID == b.ID && a.Owner == b.Owner && a.GuildID == b.GuildID &&
+		a.ChannelID == b.ChannelID && a.Kind == b.Kind && a.Spec == b.Spec &&
+		a.At.Equal(b.At) && a.TimeZone == b.TimeZone && a.Paused == b.Paused &&
+		a.Created.Equal(b.Created)
+}
+
+// Remove disarms the schedule. An occurrence of it that is firing right now
+// is not delivered.
+func (s *Scheduler) Remove(id uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.removeLocked(id)
+	s.resetTimerLocked()
+}
+
+func (s *Scheduler) removeLocked(id uint64) {
+	e, ok := s.byID[id]
+	if !ok {
+		return
+	}
+	if e.index >= 0 {
+		heap.Remove(&s.heap, e.index)
+	}
+	delete(s.byID, id)
+}
+
+// NextFire returns when the schedule fires next, in its zone, and false if it
+// is not armed.
+func (s *Scheduler) NextFire(id uint64) (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.byID[id]
+	if !ok || e.index < 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(0, e.next).In(e.loc), true
+}
+
+// Len returns the number of armed schedules.
+func (s *Scheduler) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.heap)
+}
+
+// PauseOwner stops delivering the owner's occurrences (all their schedules)
+// until ResumeOwner. Occurrences that come due meanwhile are skipped and
+// counted, not saved up for later.
+func (s *Scheduler) PauseOwner(owner string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.paused[owner] = struct{}{}
+}
+
+// ResumeOwner undoes PauseOwner; the next occurrence after now is delivered.
+func (s *Scheduler) ResumeOwner(owner string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.paused, owner)
+}
+
+// SkipNext skips the schedule's next occurrence and returns the one after it
+// (zero for a one-shot, which is then done). The skipped occurrence is
+// recorded in the Journal, so a restart does not bring it back. Errors:
+// stretchbot.ENOTFOUND when the schedule is not armed; the Journal's error,
+// in which case nothing was skipped.
+func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
+	s.mu.Lock()
+	e, ok := s.byID[id]
+	if !ok || e.index < 0 {
+		s.mu.Unlock()
+		return time.Time{}, fmt.Errorf("skip next of schedule %d: %w", id, stretchbot.Errorf(stretchbot.ENOTFOUND, "That reminder is not active."))
+	}
+	// Advance first, so the loop cannot fire the skipped occurrence while
+	// it is being recorded; undo if recording fails.
+	skipped, prevLate, prevLast := e.next, e.late, e.last
+	var after int64
+	if e.spec == nil {
+		heap.Remove(&s.heap, e.index)
+		e.index = -1
+	} else {
+		next, ok := s.nextAfter(e.spec, e.loc, time.Unix(0, e.next))
+		if !ok {
+			s.mu.Unlock()
+			return time.Time{}, fmt.Errorf("skip next of schedule %d: no later occurrence", id)
+		}
+		e.next, e.late, after = next, false, next
+		heap.Fix(&s.heap, e.index)
+	}
+	e.last = skipped
+	gen := e.gen
+	s.resetTimerLocked()
+	s.mu.Unlock()
+
+	ctx := context.Background()
+	if s.started.Load() {
+		ctx = s.ctx
+	}
+	_, err := s.journal.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: id, At: time.Unix(0, skipped)}})
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		if cur, ok := s.byID[id]; ok && cur.gen == gen {
+			cur.next, cur.late, cur.last = skipped, prevLate, prevLast
+			if cur.index >= 0 {
+				heap.Fix(&s.heap, cur.index)
+			} else {
+				heap.Push(&s.heap, cur)
+			}
+			s.resetTimerLocked()
+		}
+		return time.Time{}, fmt.Errorf("skip next of schedule %d: record: %w", id, err)
+	}
+	s.skipped.Add(1)
+	if e.spec == nil {
+		if cur, ok := s.byID[id]; ok && cur.gen == gen {
+			delete(s.byID, id)
+		}
+		return time.Time{}, nil
+	}
+	return time.Unix(0, after).In(e.loc), nil
+}

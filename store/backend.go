@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/stretchbot/stretchbot"
+)
+
+// Backend is everything the bot, the scheduler and the command line need
+// from storage. Two backends implement it: *DB (bbolt, one file, the
+// default) and store/postgres (a shared SQL database for many processes).
+// The contract suite in store/storetest runs the same assertions against
+// both, so a method added here gets its tests there, once.
+type Backend interface {
+	User(ctx context.Context, id string) (stretchbot.User, error)
+	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+
+	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
+	CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) error
+	Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error)
+	UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error)
+	DeleteSchedule(ctx context.Context, id uint64) error
+	SchedulesByOwner(ctx context.Context, owner string) ([]stretchbot.Schedule, error)
+	SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbot.Schedule, error)
+	ForEachSchedule(ctx context.Context, fn func(s stretchbot.Schedule, lastFired time.Time) error) error
+
+	AddCompletion(ctx context.Context, c stretchbot.Completion) error
+	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
+	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
+	CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error)
+	PruneCheckIns(ctx context.Context, before time.Time) (int, error)
+
+	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
+	BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
+
+	// The fired journal (scheduler.Journal and what arming reads).
+	MarkFired(ctx context.Context, occ []stretchbot.Fired) ([]bool, error)
+	LastFired(ctx context.Context, scheduleID uint64) (time.Time, error)
+	PruneFired(ctx context.Context, before time.Time) (int, error)
+
+	Export(ctx context.Context, userID string) (Export, error)
+	ExportJSON(ctx context.Context, userID string) ([]byte, error)
+	Forget(ctx context.Context, userID string) (deletedScheduleIDs []uint64, err error)
+
+	// Ready reports whether the database answers a read.
+	Ready() bool
+	Close() error
+}
+
+var _ Backend = (*DB)(nil)
+
+// MarshalExport is the JSON file a user gets from /stretch privacy export
+// (schema in docs/privacy.md), the same for every backend.
+func MarshalExport(ex Export) ([]byte, error) {
+	b, err := json.MarshalIndent(ex, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode export of %s: %w", ex.UserID, err)
+	}
+	return b, nil
+}
