@@ -55,13 +55,14 @@ func openTestDB(t *testing.T, path string) *store.DB {
 	return db
 }
 
-// fillSchedules writes n reminders in one transaction: a few hundred KB,
-// enough that the file must grow.
-func fillSchedules(t *testing.T, db *store.DB, n int) {
+// fillSchedules writes reminders for users 1000000+from to
+// 1000000+from+n-1 in one transaction: a few hundred KB for some
+// thousands, enough that the file must grow.
+func fillSchedules(t *testing.T, db *store.DB, from, n int) {
 	t.Helper()
 	ss := make([]*stretchbot.Schedule, n)
 	for i := range ss {
-		ss[i] = &stretchbot.Schedule{Owner: strconv.Itoa(1000000 + i), Kind: stretchbot.KindReminder, Spec: "30 7 * * *", TimeZone: "Europe/Berlin", Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		ss[i] = &stretchbot.Schedule{Owner: strconv.Itoa(1000000 + from + i), Kind: stretchbot.KindReminder, Spec: "30 7 * * *", TimeZone: "Europe/Berlin", Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	}
 	if err := db.CreateSchedules(context.Background(), ss); err != nil {
 		t.Fatal(err)
@@ -111,7 +112,7 @@ func TestBackupOfARunningBotGoesThroughItsPrivateSocket(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "live.db")
 	db := openTestDB(t, live)
-	fillSchedules(t, db, 10)
+	fillSchedules(t, db, 0, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sock := defaultBackupSocket(live)
@@ -190,7 +191,7 @@ func (c *stalledClient) Write(p []byte) (int, error) {
 func TestStalledBackupClientDoesNotHoldTheDatabase(t *testing.T) {
 	dir := t.TempDir()
 	db := openTestDB(t, filepath.Join(dir, "live.db"))
-	fillSchedules(t, db, 10)
+	fillSchedules(t, db, 0, 10)
 	client := &stalledClient{header: http.Header{}, started: make(chan struct{}), release: make(chan struct{})}
 	h := backupHandler(dir, db.Backup, slog.New(slog.DiscardHandler))
 	served := make(chan struct{})
@@ -205,7 +206,7 @@ func TestStalledBackupClientDoesNotHoldTheDatabase(t *testing.T) {
 		t.Fatalf("%d read transactions open while the client stalls; want 0", n)
 	}
 	before, _ := os.Stat(filepath.Join(dir, "live.db"))
-	fillSchedules(t, db, 3000) // returns: nothing waits for the client
+	fillSchedules(t, db, 10, 3000) // returns: nothing waits for the client
 	after, _ := os.Stat(filepath.Join(dir, "live.db"))
 	if after.Size() <= before.Size() {
 		t.Fatalf("the writes did not grow the file (%d → %d bytes): the test shows nothing", before.Size(), after.Size())
