@@ -269,6 +269,11 @@ func checkReminderLimit(tx *bolt.Tx, owner string, except uint64) error {
 			n++
 		}
 	}
+	return reminderLimit(n)
+}
+
+// reminderLimit refuses one more reminder to an owner who has n.
+func reminderLimit(n int) error {
 	if n >= stretchbot.MaxSchedulesPerUser {
 		return stretchbot.Errorf(stretchbot.ELIMIT, "You already have %d reminders. Remove one with /stretch remind remove first.", stretchbot.MaxSchedulesPerUser)
 	}
