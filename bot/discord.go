@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -16,6 +15,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"github.com/stretchbot/stretchbot/internal/discordapi"
 )
 

@@ -3,12 +3,13 @@ package bot
 import (
 	"bytes"
 	"cmp"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 // Discord's limits (Message, Embed, Component and Application Command

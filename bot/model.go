@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strings"
+	"time"
 )
 
 // Kind is the kind of an interaction.
@@ -55,6 +56,16 @@ type Reply struct {
 	// Mention is the user a channel message is for; the transport makes the
 	// mention ping only that user.
 	Mention string
+	// Countdown is a hold the message counts down to. Discord shows it
+	// through the relative timestamp in the text; the console ticks it.
+	Countdown *Countdown
+}
+
+// Countdown is a timed hold shown on a message.
+type Countdown struct {
+	End time.Time
+	// Done is the line shown when the time is up.
+	Done string
 }
 
 // Card is a block of formatted text (a Discord embed).

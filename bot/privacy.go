@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+
 	"github.com/stretchbot/stretchbot/bot/customid"
 )
 

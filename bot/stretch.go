@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"fmt"
-	"github.com/stretchbot/stretchbot/bot/customid"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
 // stretchCard renders a stretch as a card.
@@ -137,15 +137,18 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	card.Description = fmt.Sprintf("Hold gently for %d to %d seconds. Time is up %s.\n\n%s",
 		s.HoldMin, s.HoldMax, b.relative(end, tz), s.Breathing)
 	var row []Button
+	countdown := &Countdown{End: end}
 	if side < s.Sides() {
 		card.Footer = "When the time is up, switch to the other side."
+		countdown.Done = "Time is up: switch to the other side."
 		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
 	} else {
 		card.Footer = "All done? Press Done to log it."
+		countdown.Done = "Time is up. Press Done to log it."
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}}, nil
+	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
 }
 
 func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {

@@ -2,11 +2,18 @@
 // handlers, store and scheduler as on Discord, with text in and text out.
 // It reads one command per line, so it works interactively and with piped
 // input.
+//
+// Every message that has buttons gets a letter, and each of its buttons a
+// key made of that letter and a number ("[b2] Done"). A key presses a button
+// of the message it was printed with, whatever arrived since: a reminder
+// printed in the middle of a check-in gets its own letter and cannot take
+// the check-in's answers.
 package console
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,9 +22,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
+	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/scheduler"
 )
 
 // The console plays one user, in one server channel where they are a
@@ -28,39 +38,78 @@ const (
 	ChannelID = "300000000000000003"
 )
 
+// MaxLine is the longest input line read; a longer one is refused.
+const MaxLine = 64 * 1024
+
+// letters are the message letters, reused in turn: a letter comes back to
+// a new message only after 25 others, and the oldest message then loses
+// its buttons.
+const letters = "abcdefghijklmnopqrstuvwxyz"
+
+// Options configure a Console.
+type Options struct {
+	// FileDir is where attachments (chart, export) are written; "" is the
+	// current directory.
+	FileDir string
+	// Terminal says the output is a terminal: a hold counts down second by
+	// second and rings at the end. Otherwise only the end line is printed.
+	Terminal bool
+	// Echo repeats each input line after "> ", for transcripts of piped
+	// input. A terminal echoes typed lines itself, so leave it off there.
+	Echo bool
+	// Clock times countdowns; default the system clock.
+	Clock scheduler.Clock
+}
+
 // Console runs commands typed in a terminal.
 type Console struct {
-	bot *bot.Bot
-	out io.Writer
-	// FileDir is where attachments (chart, export) are written.
-	fileDir string
+	bot  *bot.Bot
+	out  io.Writer
+	opts Options
 
-	mu      sync.Mutex // serialises output and the last buttons
-	buttons []bot.Button
+	mu       sync.Mutex // serialises output and the messages below
+	messages map[byte]*message
+	next     int             // index in letters of the next letter to give
+	runCtx   context.Context // of the running Run; countdowns live in it
+	timers   sync.WaitGroup  // running countdowns
 }
 
-// New returns a console that writes to out and saves files in fileDir.
-func New(b *bot.Bot, out io.Writer, fileDir string) *Console {
-	return &Console{bot: b, out: out, fileDir: fileDir}
+// message is a printed message that has (or had) buttons.
+type message struct {
+	letter  byte
+	keys    []int // key numbers, in the order printed
+	buttons map[int]bot.Button
+	stop    context.CancelFunc // ends its countdown; nil when none runs
 }
 
-// Run reads commands from in until it ends or ctx is done.
+// New returns a console that writes to out.
+func New(b *bot.Bot, out io.Writer, opts Options) *Console {
+	if opts.Clock == nil {
+		opts.Clock = scheduler.RealClock()
+	}
+	return &Console{bot: b, out: out, opts: opts, messages: map[byte]*message{}}
+}
+
+// Run reads commands from in until it ends, the user quits or ctx is done.
+// When the input ends, Run first waits for running countdowns, so piped
+// input still sees a hold to its end.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
-	c.printf("stretchbot console. Type /stretch help, /stretch now or /checkin; a number presses a button; quit leaves.\n")
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		c.timers.Wait()
+	}()
+	c.mu.Lock()
+	c.runCtx = ctx
+	c.mu.Unlock()
+	c.printf("stretchbot console. Type /stretch help, /stretch now or /checkin; a key such as a1 presses the button shown as [a1]; quit leaves.\n")
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64*1024), 64*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		errc <- sc.Err()
-		close(lines)
+		defer close(lines)
+		errc <- readLines(ctx, in, lines, func() {
+			c.printf("That line is longer than %d KiB, so I ignored it.\n", MaxLine/1024)
+		})
 	}()
 	for {
 		select {
@@ -68,7 +117,11 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			return nil
 		case line, ok := <-lines:
 			if !ok {
-				return <-errc
+				if err := <-errc; err != nil {
+					return err
+				}
+				c.timers.Wait()
+				return nil
 			}
 			if quit := c.line(ctx, line); quit {
 				return nil
@@ -76,6 +129,45 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 		}
 	}
 }
+
+// readLines sends each line of in to lines. A line longer than MaxLine is
+// skipped with a call to tooLong, not taken as the end of the input.
+func readLines(ctx context.Context, in io.Reader, lines chan<- string, tooLong func()) error {
+	r := bufio.NewReaderSize(in, 4096)
+	var buf []byte
+	skipping := false
+	for {
+		part, isPrefix, err := r.ReadLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("read input: %w", err)
+		}
+		if !skipping {
+			buf = append(buf, part...)
+			if len(buf) > MaxLine {
+				buf, skipping = nil, true
+				tooLong()
+			}
+		}
+		if isPrefix {
+			continue
+		}
+		if skipping {
+			skipping = false
+			continue
+		}
+		select {
+		case lines <- string(buf):
+		case <-ctx.Done():
+			return nil
+		}
+		buf = nil
+	}
+}
+
+var keyRe = regexp.MustCompile(`^([a-zA-Z])([0-9]+)$`)
 
 // line handles one input line and reports whether the user asked to quit.
 func (c *Console) line(ctx context.Context, line string) (quit bool) {
@@ -87,19 +179,17 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		return true
 	case "help", "/help", "?":
 		line = "/stretch help"
-		c.printf("Commands:\n%s\n", bot.CommandHelp())
 	}
-	c.printf("> %s\n", line)
-	if n, err := strconv.Atoi(line); err == nil {
-		c.mu.Lock()
-		if n < 1 || n > len(c.buttons) {
-			c.mu.Unlock()
-			c.printf("There is no button %d. Press one of the numbers shown in [brackets].\n", n)
-			return false
-		}
-		btn := c.buttons[n-1]
-		c.mu.Unlock()
-		c.reply(c.bot.Handle(ctx, bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID, UserID: UserID, GuildID: GuildID, ChannelID: ChannelID, Permissions: bot.PermManageGuild}))
+	if c.opts.Echo {
+		c.printf("> %s\n", line)
+	}
+	if m := keyRe.FindStringSubmatch(line); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		c.press(ctx, strings.ToLower(m[1])[0], n)
+		return false
+	}
+	if _, err := strconv.Atoi(line); err == nil {
+		c.printf("%s\n", c.keyHint("Buttons are pressed by their key, a letter and a number"))
 		return false
 	}
 	in, err := ParseLine(line)
@@ -107,9 +197,74 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		c.printf("%s\n", err)
 		return false
 	}
-	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
-	c.reply(c.bot.Handle(ctx, in))
+	c.show(c.bot.Handle(ctx, c.interaction(in)), nil)
 	return false
+}
+
+// interaction fills in who the console's user is and where they are.
+func (c *Console) interaction(in bot.Interaction) bot.Interaction {
+	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
+	return in
+}
+
+// press clicks button n of the message with letter l.
+func (c *Console) press(ctx context.Context, l byte, n int) {
+	key := fmt.Sprintf("%c%d", l, n)
+	c.mu.Lock()
+	m := c.messages[l]
+	var (
+		btn      bot.Button
+		ok       bool
+		keys     []string
+		nButtons int
+	)
+	if m != nil {
+		btn, ok = m.buttons[n]
+		keys, nButtons = m.keyNames(), len(m.buttons)
+	}
+	c.mu.Unlock()
+	switch {
+	case m == nil:
+		c.printf("%s\n", c.keyHint(fmt.Sprintf("No message has the letter %c", l)))
+		return
+	case nButtons == 0:
+		c.printf("%s\n", c.keyHint(fmt.Sprintf("Message %c has no buttons any more", l)))
+		return
+	case !ok:
+		c.printf("There is no button %s: message %c has %s.\n", key, l, strings.Join(keys, ", "))
+		return
+	case btn.Disabled:
+		c.printf("The button %s (%s) cannot be pressed right now.\n", key, btn.Label)
+		return
+	}
+	in := c.interaction(bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID})
+	c.show(c.bot.Handle(ctx, in), m)
+}
+
+// keyHint completes why a key pressed nothing with the keys that work.
+func (c *Console) keyHint(why string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var live []string
+	for i := range len(letters) {
+		// Oldest first, in the order letters were given.
+		l := letters[(c.next+i)%len(letters)]
+		if m := c.messages[l]; m != nil && len(m.buttons) > 0 {
+			live = append(live, fmt.Sprintf("%c1", l))
+		}
+	}
+	if len(live) == 0 {
+		return why + ". No message has buttons right now."
+	}
+	return why + ". Type the key shown in [brackets], such as " + live[len(live)-1] + "."
+}
+
+func (m *message) keyNames() []string {
+	out := make([]string, len(m.keys))
+	for i, k := range m.keys {
+		out[i] = fmt.Sprintf("%c%d", m.letter, k)
+	}
+	return out
 }
 
 // ParseLine reads a slash command such as
@@ -186,14 +341,15 @@ func splitWords(s string) ([]string, error) {
 	return words, nil
 }
 
-// Send implements bot.Sender: reminders are printed as they arrive.
+// Send implements bot.Sender: reminders are printed as they arrive, each
+// with its own letter.
 func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error {
 	where := "direct message"
 	if to.ChannelID != "" {
 		where = "channel"
 	}
 	c.printf("\n🔔 [%s]\n", where)
-	c.reply(r)
+	c.show(r, nil)
 	return nil
 }
 
@@ -210,22 +366,30 @@ func plain(s string) string {
 	return strings.ReplaceAll(s, "`", "")
 }
 
-func (c *Console) reply(r bot.Reply) {
+// writeCard prints one card. Every card goes through here.
+func writeCard(b *strings.Builder, card bot.Card) {
+	fmt.Fprintf(b, "\n== %s ==\n", plain(card.Title))
+	if card.Description != "" {
+		b.WriteString(plain(card.Description) + "\n")
+	}
+	for _, f := range card.Fields {
+		fmt.Fprintf(b, "\n%s:\n%s\n", plain(f.Name), plain(f.Value))
+	}
+	if card.Footer != "" {
+		fmt.Fprintf(b, "\n(%s)\n", plain(card.Footer))
+	}
+}
+
+// show prints a reply. An update (Update) replaces the message it was
+// pressed on, which keeps its letter; any other reply with buttons is a new
+// message with the next letter.
+func (c *Console) show(r bot.Reply, pressed *message) {
 	var b strings.Builder
 	if r.Content != "" {
 		b.WriteString(plain(r.Content) + "\n")
 	}
 	for _, card := range r.Cards {
-		fmt.Fprintf(&b, "\n== %s ==\n", plain(card.Title))
-		if card.Description != "" {
-			b.WriteString(plain(card.Description) + "\n")
-		}
-		for _, f := range card.Fields {
-			fmt.Fprintf(&b, "\n%s:\n%s\n", plain(f.Name), plain(f.Value))
-		}
-		if card.Footer != "" {
-			fmt.Fprintf(&b, "\n(%s)\n", plain(card.Footer))
-		}
+		writeCard(&b, card)
 	}
 	for _, f := range r.Files {
 		path, err := c.saveFile(f)
@@ -238,41 +402,204 @@ func (c *Console) reply(r bot.Reply) {
 	for _, ch := range r.Choices {
 		fmt.Fprintf(&b, "  %s\n", ch.Value)
 	}
-	var buttons []bot.Button
-	var labels []string
-	for _, row := range r.Rows {
-		for _, btn := range row {
-			buttons = append(buttons, btn)
-			labels = append(labels, fmt.Sprintf("[%d] %s", len(buttons), btn.Label))
-		}
-	}
-	if len(labels) > 0 {
-		b.WriteString("\n" + strings.Join(labels, "  ") + "\n")
-	}
+
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// A message without buttons (an error, say) keeps the previous buttons
-	// usable; one with buttons replaces them.
-	if len(buttons) > 0 || r.Update {
-		c.buttons = buttons
+	var m *message
+	switch {
+	case r.Update && pressed != nil && c.messages[pressed.letter] == pressed:
+		m = pressed
+		if m.stop != nil {
+			m.stop()
+			m.stop = nil
+		}
+		m.keys, m.buttons = nil, nil
+	case len(r.Rows) > 0:
+		m = c.newMessageLocked()
+	}
+	if m != nil {
+		var labels []string
+		for _, k := range m.assign(r.Rows) {
+			labels = append(labels, fmt.Sprintf("[%c%d] %s", m.letter, k, m.buttons[k].Label))
+		}
+		if len(labels) > 0 {
+			b.WriteString("\n" + strings.Join(labels, "  ") + "\n")
+		}
 	}
 	fmt.Fprint(c.out, b.String())
+	if r.Countdown != nil && m != nil {
+		c.startCountdownLocked(m, *r.Countdown)
+	}
 }
 
+// newMessageLocked gives the next letter to a new message. The message that
+// had the letter before is forgotten, and its countdown stopped.
+func (c *Console) newMessageLocked() *message {
+	l := letters[c.next]
+	c.next = (c.next + 1) % len(letters)
+	if old := c.messages[l]; old != nil && old.stop != nil {
+		old.stop()
+	}
+	m := &message{letter: l}
+	c.messages[l] = m
+	return m
+}
+
+var hashNumberRe = regexp.MustCompile(`#(\d+)$`)
+
+// assign gives the buttons of rows their key numbers and returns them in
+// order. A key matches what it presses: buttons labelled with numbers (a
+// pain scale from 0 to 10) keep those numbers, and buttons naming a
+// numbered thing ("Remove #4") take its number; others count from 1.
+func (m *message) assign(rows [][]bot.Button) []int {
+	var all []bot.Button
+	for _, row := range rows {
+		all = append(all, row...)
+	}
+	m.buttons = map[int]bot.Button{}
+	m.keys = nil
+	numbers := func(of func(string) (int, bool)) bool {
+		seen := map[int]bool{}
+		for _, btn := range all {
+			n, ok := of(btn.Label)
+			if !ok || seen[n] {
+				return false
+			}
+			seen[n] = true
+		}
+		for _, btn := range all {
+			n, _ := of(btn.Label)
+			m.buttons[n] = btn
+			m.keys = append(m.keys, n)
+		}
+		return true
+	}
+	whole := func(s string) (int, bool) {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		return n, err == nil && n >= 0
+	}
+	hashed := func(s string) (int, bool) {
+		sm := hashNumberRe.FindStringSubmatch(s)
+		if sm == nil {
+			return 0, false
+		}
+		n, err := strconv.Atoi(sm[1])
+		return n, err == nil
+	}
+	if len(all) > 0 && (numbers(whole) || numbers(hashed)) {
+		return m.keys
+	}
+	for i, btn := range all {
+		m.buttons[i+1] = btn
+		m.keys = append(m.keys, i+1)
+	}
+	return m.keys
+}
+
+// startCountdownLocked counts down to cd.End for message m. On a terminal
+// it rewrites one line every second and rings at the end; otherwise it
+// prints only the end line. Pressing another button of m stops it.
+func (c *Console) startCountdownLocked(m *message, cd bot.Countdown) {
+	if c.runCtx == nil || c.runCtx.Err() != nil {
+		return // not reading input: nobody to count down for
+	}
+	ctx, stop := context.WithCancel(c.runCtx)
+	m.stop = stop
+	c.timers.Add(1)
+	go func() {
+		defer c.timers.Done()
+		defer stop()
+		c.countdown(ctx, cd)
+	}()
+}
+
+func (c *Console) countdown(ctx context.Context, cd bot.Countdown) {
+	clock := c.opts.Clock
+	for {
+		left := cd.End.Sub(clock.Now())
+		if left <= 0 {
+			break
+		}
+		wait := left
+		if c.opts.Terminal {
+			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(left)) {
+				return
+			}
+			// Wake at the next whole second of what is left.
+			if wait = left % time.Second; wait == 0 {
+				wait = time.Second
+			}
+		}
+		t := clock.NewTimer(wait)
+		select {
+		case <-t.C():
+		case <-ctx.Done():
+			t.Stop()
+			if c.opts.Terminal {
+				c.printf("\r%s\r", strings.Repeat(" ", 40))
+			}
+			return
+		}
+	}
+	if c.opts.Terminal {
+		c.printLive(ctx, "\r⏰ %s   \a\n", cd.Done)
+		return
+	}
+	c.printLive(ctx, "⏰ %s\n", cd.Done)
+}
+
+// printLive prints for a countdown unless it was stopped: the message may
+// have moved on while its timer fired. show stops countdowns under c.mu, so
+// the check cannot race with it.
+func (c *Console) printLive(ctx context.Context, format string, args ...any) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ctx.Err() != nil {
+		return false
+	}
+	fmt.Fprintf(c.out, format, args...)
+	return true
+}
+
+// saveFile writes an attachment into the file folder under its own name,
+// adding -2, -3… rather than replacing a file that is already there. It
+// returns the absolute path.
 func (c *Console) saveFile(f bot.File) (string, error) {
-	dir := c.fileDir
+	dir := c.opts.FileDir
 	if dir == "" {
-		dir = os.TempDir()
+		dir = "."
 	}
-	file, err := os.CreateTemp(dir, "stretchbot-*-"+filepath.Base(f.Name))
-	if err != nil {
-		return "", fmt.Errorf("create %s: %w", f.Name, err)
+	name := filepath.Base(f.Name)
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i <= 1000; i++ {
+		candidate := name
+		if i > 1 {
+			candidate = fmt.Sprintf("%s-%d%s", stem, i, ext)
+		}
+		path := filepath.Join(dir, candidate)
+		file, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("create %s: %w", path, err)
+		}
+		if _, err := file.Write(f.Data); err != nil {
+			file.Close()
+			os.Remove(path)
+			return "", fmt.Errorf("write %s: %w", path, err)
+		}
+		if err := file.Close(); err != nil {
+			os.Remove(path)
+			return "", fmt.Errorf("write %s: %w", path, err)
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return path, nil
 	}
-	if _, err := file.Write(f.Data); err != nil {
-		file.Close()
-		return "", fmt.Errorf("write %s: %w", f.Name, err)
-	}
-	return file.Name(), file.Close()
+	return "", fmt.Errorf("%s and 999 numbered copies already exist in %s", name, dir)
 }
 
 func (c *Console) printf(format string, args ...any) {

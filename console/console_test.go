@@ -44,6 +44,7 @@ func (b *syncBuffer) String() string {
 }
 
 type env struct {
+	bot   *bot.Bot
 	con   *console.Console
 	out   *syncBuffer
 	clock *scheduler.FakeClock
@@ -76,7 +77,8 @@ func newEnv(t *testing.T, start time.Time) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.con = console.New(b, e.out, dir)
+	e.bot = b
+	e.con = e.newConsole(console.Options{FileDir: dir, Echo: true, Clock: e.clock})
 	ctx, cancel := context.WithCancel(context.Background())
 	e.sched.Start(ctx)
 	t.Cleanup(func() {
@@ -89,6 +91,12 @@ func newEnv(t *testing.T, start time.Time) *env {
 		db.Close()
 	})
 	return e
+}
+
+// newConsole makes a console on the same bot and output. Reminders reach
+// whichever console is e.con when they fire.
+func (e *env) newConsole(opts console.Options) *console.Console {
+	return console.New(e.bot, e.out, opts)
 }
 
 func (e *env) type_(t *testing.T, lines ...string) string {
@@ -129,8 +137,8 @@ func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
 	if n := strings.Count(e.out.String(), "Time to stretch!"); n != 1 {
 		t.Fatalf("%d reminders, want 1", n)
 	}
-	// The reminder's buttons work from the console: [2] is Done.
-	out = e.type_(t, "2")
+	// The reminder's buttons work from the console: [a2] is Done.
+	out = e.type_(t, "a2")
 	if !strings.Contains(out, "logged. Streak: 1 day.") {
 		t.Fatalf("Done on the reminder:\n%s", out)
 	}
@@ -140,7 +148,7 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	// Age 16–49, no bone risk, then "Not sure" to saddle numbness: an
 	// emergency, and the flow stops there.
-	out := e.type_(t, "/checkin", "2", "2", "3")
+	out := e.type_(t, "/checkin", "a2", "a2", "a3")
 	for _, want := range []string{"How old are you?", "Get medical help now", "911", "not a clinician"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -150,9 +158,12 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	if err != nil || u.Paused != stretchbot.PauseCheckIn {
 		t.Fatalf("reminders not paused after an emergency answer: %+v %v", u, err)
 	}
-	out = e.type_(t, "9")
-	if !strings.Contains(out, "There is no button 9") {
-		t.Fatalf("bad button number:\n%s", out)
+	// The result has no buttons, and no other message has any.
+	out = e.type_(t, "a9", "z1", "2")
+	for _, want := range []string{"Message a has no buttons any more", "No message has the letter z", "No message has buttons right now"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("keys that press nothing: output lacks %q:\n%s", want, out)
+		}
 	}
 	// No stretches until the person says they have been checked.
 	out = e.type_(t, "/stretch now")
@@ -170,21 +181,22 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 // apart from their time, so no answer can have been written.
 func TestCheckInStoresNoRawAnswers(t *testing.T) {
 	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	no := "2"
+	no := "a2"
 	// Profile (16–49, no bone risk), Q1–Q7 no, Q8 everyday strain, Q9–Q11 no, pain 3.
-	first := append([]string{"/checkin", "2", no}, no, no, no, no, no, no, no, "3", no, no, no, "4")
+	first := append([]string{"/checkin", "a2", no}, no, no, no, no, no, no, no, "a3", no, no, no, "a3")
 	out := e.type_(t, first...)
 	if !strings.Contains(out, "Keep stretching") {
 		t.Fatalf("first check-in:\n%s", out)
 	}
 	// Pain 3 asks for a check-in again in a week, said in days.
-	out = e.type_(t, "2")
+	out = e.type_(t, "a2")
 	if !strings.Contains(out, "I'll remind you to check in in 7 days") {
 		t.Fatalf("check-in reminder:\n%s", out)
 	}
 	e.clock.Set(e.clock.Now().Add(time.Hour))
 	// Profile remembered, Q11 not asked again within a week; Q8 "my usual pain".
-	second := []string{"/checkin", no, no, no, no, no, no, no, "4", no, no, "4"}
+	no = "b2"
+	second := []string{"/checkin", no, no, no, no, no, no, no, "b4", no, no, "b3"}
 	out = e.type_(t, second...)
 	if !strings.Contains(out, "Keep stretching") || strings.Contains(out, "How old are you?") {
 		t.Fatalf("second check-in:\n%s", out)
@@ -239,11 +251,11 @@ func TestSkipKeepsTheChosenPosition(t *testing.T) {
 	if !strings.Contains(out, "== Knee hug, one leg at a time ==") {
 		t.Fatalf("first stretch in bed:\n%s", out)
 	}
-	out = e.type_(t, "3") // [3] Skip
+	out = e.type_(t, "a3") // [a3] Skip
 	if !strings.Contains(out, "== Side-lying thigh stretch ==") {
 		t.Fatalf("Skip did not keep position:bed (child's pose is floor only):\n%s", out)
 	}
-	out = e.type_(t, "2", "1") // Done, then [1] Another stretch
+	out = e.type_(t, "a2", "a1") // Done, then [a1] Another stretch
 	if !strings.Contains(out, "== Lying hamstring stretch ==") {
 		t.Fatalf("Another stretch did not keep position:bed:\n%s", out)
 	}

@@ -150,7 +150,7 @@ func New(opts Options) *Scheduler {
 		workers:     opts.Workers,
 		log:         opts.Logger,
 		onPerm:      opts.OnPermanentFailure,
-		limiter:     &limiter{clock: opts.Clock, interval: time.Duration(float64(time.Second) / opts.Rate)},
+		limiter:     newLimiter(opts.Clock, opts.Rate),
 		queue:       newQueue(),
 		recordAhead: RecordBatch(opts.Rate),
 		work:        make(chan job),

@@ -545,11 +545,16 @@ func TestLimiterPacing(t *testing.T) {
 		if !got[i].due.After(got[i-1].due) {
 			t.Fatalf("delivery %d due %s after one due %s", i, got[i].due, got[i-1].due)
 		}
-		if d := got[i].at.Sub(got[i-1].at); d != interval {
+		// x/time/rate computes slots in float64 seconds: a gap may be off
+		// by a nanosecond, never more, and the errors do not add up.
+		if d := got[i].at.Sub(got[i-1].at); d < interval-time.Nanosecond || d > interval+time.Nanosecond {
 			t.Fatalf("delivery %d %s after the previous, want %s", i, d, interval)
 		}
 	}
 	took := got[n-1].at.Sub(got[0].at)
+	if want := time.Duration(float64(n-1) * float64(time.Second) / rate); took < want-time.Microsecond || took > want+time.Microsecond {
+		t.Errorf("%d deliveries took %s, want %s", n, took, want)
+	}
 	achieved := float64(n-1) / took.Seconds()
 	t.Logf("%d deliveries in %s of fake time: %.2f/s (rate %.0f/s)", n, took, achieved, rate)
 	if achieved < 0.99*rate || achieved > rate*1.001 {

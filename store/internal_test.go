@@ -1,11 +1,11 @@
 package store
 
 import (
+	"math/rand/v2"
+	"testing"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
-	"math/rand/v2"
-	"testing"
 )
 
 func TestSchemaVersionCountsMigrations(t *testing.T) {

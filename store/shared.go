@@ -42,10 +42,6 @@ func CheckTime(what string, t time.Time) error { return checkTime(what, t) }
 // ScheduleNotFound is the error for a schedule that does not exist.
 func ScheduleNotFound(id uint64) error { return notFound(id) }
 
-// ReminderLimit returns the error for an owner who already has
-// `reminders` reminders when one more is added, or nil when it fits.
-func ReminderLimit(reminders int) error { return reminderLimit(reminders) }
-
 // NotABreak is the error for a break click on a schedule of another kind.
 func NotABreak() error { return notABreak() }
 
@@ -54,3 +50,7 @@ func ExportSettingsOf(u stretchbot.User) *ExportSettings { return exportSettings
 
 // ExportScheduleOf is the export form of a schedule.
 func ExportScheduleOf(s stretchbot.Schedule) ExportSchedule { return exportSchedule(s) }
+
+// SameIdentity reports whether an edit from a to b leaves everything
+// stretchbot.Admit looks at unchanged, so it need not be admitted again.
+func SameIdentity(a, b stretchbot.Schedule) bool { return sameIdentity(a, b) }

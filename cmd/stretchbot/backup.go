@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"strings"
 )
@@ -12,9 +11,8 @@ type backupConfig struct {
 	from string // address of a running bot's ops server; "" = open the file
 }
 
-func parseBackupFlags(args []string, getenv func(string) string, out io.Writer) (backupConfig, []string, error) {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fs.SetOutput(out)
+func parseBackupFlags(args []string, getenv func(string) string, help io.Writer) (backupConfig, []string, error) {
+	fs := newFlagSet("backup", "Usage: stretchbot backup --out FILE [--db FILE | --from ADDR]\n\nWrite a consistent copy of the database, checked before it gets its name.")
 	def := getenv("STRETCHBOT_DB")
 	if def == "" {
 		def = "stretchbot.db"
@@ -22,8 +20,8 @@ func parseBackupFlags(args []string, getenv func(string) string, out io.Writer) 
 	db := fs.String("db", def, "database file to copy when no bot is running (STRETCHBOT_DB)")
 	dst := fs.String("out", "", "file to write the backup to (required)")
 	from := fs.String("from", "", "copy from a running bot through its ops address (its STRETCHBOT_HTTP), e.g. 127.0.0.1:9090")
-	if err := fs.Parse(args); err != nil {
-		return backupConfig{}, nil, usagef("%v", err)
+	if err := fs.parse(args, help); err != nil {
+		return backupConfig{}, nil, err
 	}
 	c := backupConfig{db: *db, out: strings.TrimSpace(*dst), from: strings.TrimSpace(*from)}
 	if c.out == "" {

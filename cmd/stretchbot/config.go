@@ -2,12 +2,15 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +47,7 @@ type Config struct {
 	GuildID string // DISCORD_GUILD_ID
 	APIBase string // DISCORD_API_BASE, --discord-api
 	DB      string // STRETCHBOT_DB, --db
+	OutDir  string // --out (console): where charts and exports go; "" = the current folder
 	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
 	// InteractionsAddr is where Discord POSTs interactions (the
 	// Interactions Endpoint URL, path /interactions), verified with
@@ -65,41 +69,123 @@ func (e *UsageError) Error() string { return e.Msg }
 
 func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
 
-// parseConfig reads flags from args, falling back to env for anything not
-// given, and validates every value.
-func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (Config, []string, error) {
+// modeFlags lists the flags of each command that reads a Config: each
+// command's help shows its own flags only, and a flag of another command is
+// refused rather than silently ignored.
+var modeFlags = map[string][]string{
+	"run":     {"db", "discord-api", "guild", "http", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "log-level", "log-format"},
+	"console": {"db", "out", "grace", "shutdown-timeout", "log-level", "log-format"},
+	"check":   {"db"},
+}
+
+// modeSummary is the first line of each command's help.
+var modeSummary = map[string]string{
+	"run":     "Usage: stretchbot [run] [flags]\n\nConnect to Discord with DISCORD_TOKEN and serve the commands and reminders.",
+	"console": "Usage: stretchbot console [flags]\n\nThe whole bot in this terminal, with no Discord account: type commands, press buttons by their keys, watch reminders arrive.",
+	"check":   "Usage: stretchbot check [--db FILE]\n\nCheck a database file for damage, without changing it.",
+}
+
+// flagSet is a command's flags with the summary its help starts with.
+type flagSet struct {
+	*flag.FlagSet
+	summary string
+}
+
+func newFlagSet(name, summary string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(out)
+	fs.SetOutput(io.Discard) // errors are reported once, by main
+	return &flagSet{FlagSet: fs, summary: summary}
+}
+
+// parse parses args. For -h or --help it writes the command's summary and
+// its flags to help and returns errHelp.
+func (fs *flagSet) parse(args []string, help io.Writer) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(help, "%s\n\nFlags:\n", fs.summary)
+		fs.SetOutput(help)
+		fs.PrintDefaults()
+		return errHelp
+	case err != nil:
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			if other := commandWithFlag(name); other != "" {
+				return usagef("--%s is a flag of stretchbot %s, not of %s (see stretchbot %s -h)", name, other, fs.Name(), fs.Name())
+			}
+		}
+		return usagef("%v (see stretchbot %s -h)", err, fs.Name())
+	}
+	return nil
+}
+
+// commandWithFlag names a command that has the flag, "" when none has.
+func commandWithFlag(name string) string {
+	for _, cmd := range []string{"run", "console", "check"} {
+		if slices.Contains(modeFlags[cmd], name) {
+			return cmd
+		}
+	}
+	return ""
+}
+
+// errHelp means help was asked for and printed: exit 0.
+var errHelp = errors.New("help printed")
+
+// parseConfig reads the flags of command name from args, falling back to
+// env for anything not given, and validates every value the command uses.
+// Settings of other commands keep their defaults. -h writes the command's
+// help to help.
+func parseConfig(name string, args []string, getenv func(string) string, help io.Writer) (Config, []string, error) {
+	fs := newFlagSet(name, modeSummary[name])
+	own := map[string]bool{}
+	for _, f := range modeFlags[name] {
+		own[f] = true
+	}
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	db := fs.String("db", env("STRETCHBOT_DB", "stretchbot.db"), "database file (STRETCHBOT_DB)")
-	api := fs.String("discord-api", env("DISCORD_API_BASE", ""), "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
-	guild := fs.String("guild", env("DISCORD_GUILD_ID", ""), "register commands to this server only, for development (DISCORD_GUILD_ID)")
-	httpAddr := fs.String("http", env("STRETCHBOT_HTTP", ""), "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
-	interactions := fs.String("interactions-addr", env("STRETCHBOT_INTERACTIONS_ADDR", ""), "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
-	grace := fs.String("grace", env("STRETCHBOT_GRACE", "10m"), "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
-	shutdown := fs.String("shutdown-timeout", env("STRETCHBOT_SHUTDOWN", "10s"), "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
-	rate := fs.String("rate", env("STRETCHBOT_RATE", "45"), "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
-	shards := fs.String("shards", env("STRETCHBOT_SHARDS", "0"), "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
+	str := func(flagName, key, def, usage string) *string {
+		if !own[flagName] {
+			return &def
+		}
+		return fs.String(flagName, env(key, def), usage)
+	}
+	db := str("db", "STRETCHBOT_DB", "stretchbot.db", "database file (STRETCHBOT_DB)")
+	outDir := str("out", "", "", "folder for charts and exports (default: the current folder)")
+	api := str("discord-api", "DISCORD_API_BASE", "", "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
+	guild := str("guild", "DISCORD_GUILD_ID", "", "register commands to this server only, for development (DISCORD_GUILD_ID)")
+	httpAddr := str("http", "STRETCHBOT_HTTP", "", "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
+	interactions := str("interactions-addr", "STRETCHBOT_INTERACTIONS_ADDR", "", "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
+	grace := str("grace", "STRETCHBOT_GRACE", "10m", "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
+	shutdown := str("shutdown-timeout", "STRETCHBOT_SHUTDOWN", "10s", "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
+	rate := str("rate", "STRETCHBOT_RATE", "45", "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
+	shards := str("shards", "STRETCHBOT_SHARDS", "0", "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
 	// The console is a conversation in the terminal: only warnings and
 	// errors interrupt it unless asked for more.
 	defLevel := "info"
 	if name == "console" {
 		defLevel = "warn"
 	}
-	level := fs.String("log-level", env("STRETCHBOT_LOG_LEVEL", defLevel), "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
-	format := fs.String("log-format", env("STRETCHBOT_LOG_FORMAT", "text"), "text or json (STRETCHBOT_LOG_FORMAT)")
-	if err := fs.Parse(args); err != nil {
-		return Config{}, nil, usagef("%v", err)
+	level := str("log-level", "STRETCHBOT_LOG_LEVEL", defLevel, "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
+	format := str("log-format", "STRETCHBOT_LOG_FORMAT", "text", "text or json (STRETCHBOT_LOG_FORMAT)")
+	if err := fs.parse(args, help); err != nil {
+		return Config{}, nil, err
 	}
-	c := Config{Token: Secret(strings.TrimSpace(getenv("DISCORD_TOKEN"))), GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
+	c := Config{GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, OutDir: *outDir, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
+	if name == "run" {
+		c.Token = Secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))
+	}
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file")
+	}
+	if c.OutDir != "" {
+		if fi, err := os.Stat(c.OutDir); err != nil || !fi.IsDir() {
+			return c, nil, usagef("--out: %q is not a folder", c.OutDir)
+		}
 	}
 	if c.Grace, err = time.ParseDuration(*grace); err != nil || c.Grace < 0 || c.Grace > 24*time.Hour {
 		return c, nil, usagef("STRETCHBOT_GRACE / --grace: %q is not a duration between 0 and 24h (e.g. 10m)", *grace)
@@ -136,7 +222,10 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 		}
 	}
 	c.InteractionsAddr = strings.TrimSpace(*interactions)
-	key := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
+	key := ""
+	if own["interactions-addr"] {
+		key = strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
+	}
 	switch {
 	case c.InteractionsAddr == "" && key != "":
 		return c, nil, usagef("DISCORD_PUBLIC_KEY is set but STRETCHBOT_INTERACTIONS_ADDR / --interactions-addr is not: set both to receive interactions over HTTP, or neither")

@@ -40,7 +40,7 @@ func TestConsolePipedPrintsAStretchAndExitsZero(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr: %s", code, errOut)
 	}
-	for _, want := range []string{"Steps:", "1. ", "Hold:", "15–30 s on each side", "[1] Start", "[2] Done", "[3] Skip"} {
+	for _, want := range []string{"Steps:", "1. ", "Hold:", "15–30 s on each side", "[a1] Start", "[a2] Done", "[a3] Skip"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -270,6 +270,9 @@ func TestConsoleAdoptsTheComputersTimeZoneOnce(t *testing.T) {
 }
 
 func TestConsoleStatsSavesTheChartAndPrintsItsPath(t *testing.T) {
+	// The chart goes where the user is.
+	cwd := t.TempDir()
+	t.Chdir(cwd)
 	db := filepath.Join(t.TempDir(), "x.db")
 	code, out, errOut := run(t, nil, "/stretch done stretch:knee-hug\n/stretch stats period:month\n", "console", "--db", db)
 	if code != exitOK {
@@ -283,7 +286,9 @@ func TestConsoleStatsSavesTheChartAndPrintsItsPath(t *testing.T) {
 		t.Fatalf("no chart path printed:\n%s", out)
 	}
 	path := strings.TrimSpace(strings.SplitN(rest, "\n", 2)[0])
-	t.Cleanup(func() { os.Remove(path) })
+	if want := filepath.Join(cwd, "stretches.png"); path != want {
+		t.Fatalf("chart saved to %s, want %s", path, want)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatalf("the printed path %q: %v", path, err)

@@ -17,7 +17,7 @@ import (
 )
 
 func (m *Main) runConsole(ctx context.Context, args []string) error {
-	cfg, rest, err := parseConfig("console", args, m.Getenv, m.Stderr)
+	cfg, rest, err := parseConfig("console", args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	con := console.New(a.bot, m.Stdout, "")
+	con := console.New(a.bot, m.Stdout, console.Options{FileDir: cfg.OutDir, Terminal: isTerminal(m.Stdout), Echo: !isTerminal(m.Stdin)})
 	a.sender = con
 	if err := m.adoptLocalZone(ctx, a); err != nil {
 		a.close(context.Background())
@@ -46,6 +46,17 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	stopCtx, stop := context.WithTimeout(context.Background(), cfg.Shutdown)
 	defer stop()
 	return errors.Join(runErr, a.close(stopCtx))
+}
+
+// isTerminal reports whether f is a terminal (a character device), such as
+// a console's standard input or output when nothing is piped.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // adoptLocalZone gives the console's user this computer's time zone when
@@ -88,7 +99,7 @@ func localZone(getenv func(string) string) string {
 }
 
 func (m *Main) runDiscord(ctx context.Context, args []string) error {
-	cfg, rest, err := parseConfig("run", args, m.Getenv, m.Stderr)
+	cfg, rest, err := parseConfig("run", args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
 	}
@@ -154,7 +165,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 }
 
 func (m *Main) runBackup(ctx context.Context, args []string) error {
-	cfg, _, err := parseBackupFlags(args, m.Getenv, m.Stderr)
+	cfg, _, err := parseBackupFlags(args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
 	}
@@ -213,9 +224,12 @@ func backupFile(ctx context.Context, path, out string) (int64, error) {
 }
 
 func (m *Main) runCheck(args []string) error {
-	cfg, _, err := parseConfig("check", args, m.Getenv, m.Stderr)
+	cfg, rest, err := parseConfig("check", args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return usagef("check takes no arguments, got %q (the file goes in --db)", rest)
 	}
 	if err := store.Check(cfg.DB); err != nil {
 		return dbError(cfg.DB, err)

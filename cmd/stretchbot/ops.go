@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -123,12 +124,15 @@ func serveHTTP(ctx context.Context, what, setting string, srv *http.Server, log 
 // runHealth asks a running bot's /healthz; the container HEALTHCHECK uses it
 // because the image has no shell or curl.
 func (m *Main) runHealth(ctx context.Context, args []string) error {
-	addr := "127.0.0.1:9090"
-	if len(args) == 2 && args[0] == "--addr" {
-		addr = args[1]
-	} else if len(args) != 0 {
-		return usagef("health takes --addr HOST:PORT")
+	fs := newFlagSet("health", "Usage: stretchbot health [--addr HOST:PORT]\n\nAsk a running bot's /healthz and exit 0 when it is healthy (for container health checks).")
+	addrFlag := fs.String("addr", "127.0.0.1:9090", "the bot's ops address (its STRETCHBOT_HTTP)")
+	if err := fs.parse(args, m.Stdout); err != nil {
+		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("health: unexpected arguments %q", fs.Args())
+	}
+	addr := strings.TrimSpace(*addrFlag)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)

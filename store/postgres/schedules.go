@@ -92,11 +92,18 @@ func lockSchedules(ctx context.Context, tx pgx.Tx, n int) (last uint64, err erro
 	return last, err
 }
 
-func reminderCount(ctx context.Context, tx pgx.Tx, owner string, except uint64) (int, error) {
-	var n int
-	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schedules WHERE owner = $1 AND kind = $2 AND id <> $3`,
-		owner, int(stretchbot.KindReminder), int64(except)).Scan(&n)
-	return n, err
+// siblings returns the schedules stretchbot.Admit compares s with: the
+// owner's, or the server's for kinds limited per server.
+func siblings(ctx context.Context, tx pgx.Tx, s stretchbot.Schedule) (key string, list []stretchbot.Schedule, err error) {
+	col, key := "owner", s.Owner
+	if s.LimitedPerGuild() {
+		col, key = "guild_id", s.GuildID
+	}
+	if key == "" {
+		return "", nil, nil
+	}
+	list, err = querySchedules(ctx, tx, `SELECT id, body FROM schedules WHERE `+col+` = $1 ORDER BY id`, key)
+	return col + ":" + key, list, err
 }
 
 func insertSchedule(ctx context.Context, tx pgx.Tx, s stretchbot.Schedule) error {
@@ -134,23 +141,28 @@ func (db *DB) CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) er
 		if err != nil {
 			return err
 		}
-		counts := map[string]int{}
+		// Siblings are loaded once per owner or server and grow with
+		// the batch, so a batch is held to the limits as one-by-one
+		// creates would be.
+		known := map[string][]stretchbot.Schedule{}
 		rows := make([][]any, len(ss))
 		for i, s := range ss {
-			if s.Kind == stretchbot.KindReminder {
-				n, seen := counts[s.Owner]
-				if !seen {
-					if n, err = reminderCount(ctx, tx, s.Owner, 0); err != nil {
-						return err
-					}
-				}
-				if err := store.ReminderLimit(n); err != nil {
-					return err
-				}
-				counts[s.Owner] = n + 1
-			}
 			c := *s
+			c.ID = 0 // new: no sibling is c itself
+			key, list, err := siblings(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			if prev, ok := known[key]; ok {
+				list = prev
+			}
+			if err := stretchbot.Admit(c, list); err != nil {
+				return err
+			}
 			c.ID = last - uint64(len(ss)) + uint64(i) + 1
+			if key != "" {
+				known[key] = append(list, c)
+			}
 			ids[i] = c.ID
 			rows[i] = []any{int64(c.ID), c.Owner, c.GuildID, int(c.Kind), store.EncodeSchedule(c)}
 		}
@@ -222,15 +234,16 @@ func (db *DB) UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot
 		if err := store.ValidateSchedule(s); err != nil {
 			return err
 		}
-		if s.Kind == stretchbot.KindReminder && (old.Kind != stretchbot.KindReminder || old.Owner != s.Owner) {
+		if !store.SameIdentity(old, s) {
+			// Take the lock creates take, so the check is exact.
 			if _, err := tx.Exec(ctx, `SELECT value FROM counters WHERE name = 'schedule' FOR UPDATE`); err != nil {
 				return err
 			}
-			n, err := reminderCount(ctx, tx, s.Owner, id)
+			_, list, err := siblings(ctx, tx, s)
 			if err != nil {
 				return err
 			}
-			if err := store.ReminderLimit(n); err != nil {
+			if err := stretchbot.Admit(s, list); err != nil {
 				return err
 			}
 		}
