@@ -265,6 +265,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
+	case customid.Cleared:
+		return b.clickCleared(ctx, in)
 	case customid.Now:
 		r, err := b.stretchNow(ctx, in)
 		return r, err
