@@ -115,7 +115,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, ShardIDs: cfg.ShardIDs, BeforeIdentify: a.beforeIdentify(), Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
 	if err != nil {
 		a.close(context.Background())
 		return err
@@ -138,7 +138,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if cfg.HTTP != "" {
 		met.watch(a.sched, d.Stats)
 		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
-		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
+		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h, a.backup, log), log); err != nil {
 			d.Close(context.Background())
 			a.close(context.Background())
 			return err

@@ -58,7 +58,7 @@ func TestOpsEndpoints(t *testing.T) {
 	met.watch(a.sched, func() map[bot.StatKey]int64 { return interactions })
 	met.rateLimited.Inc()
 	h := health{dbOpen: a.db.Ready, connected: func() bool { return connected }, lag: a.sched.Lag}
-	srv := httptest.NewServer(opsServer("", met.reg, h, a.db.Backup, log).Handler)
+	srv := httptest.NewServer(opsServer("", met.reg, h, a.backup, log).Handler)
 	defer srv.Close()
 
 	// Something the store does, so the transaction histogram has samples.
@@ -94,7 +94,7 @@ func TestOpsEndpoints(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/backup", nil)
 	req.RemoteAddr = "203.0.113.7:4711"
 	rec := httptest.NewRecorder()
-	opsServer("", met.reg, h, a.db.Backup, log).Handler.ServeHTTP(rec, req)
+	opsServer("", met.reg, h, a.backup, log).Handler.ServeHTTP(rec, req)
 	if rec.Code != http.StatusForbidden || rec.Body.Len() > 100 {
 		t.Fatalf("/backup from a remote address: %d, %d bytes", rec.Code, rec.Body.Len())
 	}
