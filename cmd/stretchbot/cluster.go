@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"sync"
 	"time"
@@ -308,14 +306,9 @@ func (a *app) beforeIdentify() func(ctx context.Context, shardID, maxConcurrency
 	}
 }
 
-// errBackupSQL answers /backup when the database is PostgreSQL.
-var errBackupSQL = errors.New("this bot keeps its data in PostgreSQL: back it up with the database's own tools (pg_dump)")
-
-// backup writes a copy of a bbolt database; a PostgreSQL one is backed up
-// with its own tools.
-func (a *app) backup(ctx context.Context, w io.Writer) (int64, error) {
-	if db, ok := a.db.(*store.DB); ok {
-		return db.Backup(ctx, w)
-	}
-	return 0, errBackupSQL
+// bolt is the database when it is a bbolt file, for what only a file
+// has (a backup socket, read-transaction metrics); nil with PostgreSQL.
+func (a *app) bolt() *store.DB {
+	db, _ := a.db.(*store.DB)
+	return db
 }
