@@ -139,17 +139,14 @@ func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customid.ID) 
 		return Reply{}, errCheckInExpired
 	}
 	// The result keeps its buttons, so a second press must not make a
-	// second reminder.
-	pending, err := b.ownSchedules(ctx, in.UserID, stretchbot.KindCheckIn)
-	if err != nil {
-		return Reply{}, err
-	}
-	if len(pending) > 0 {
-		return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(pending[0].At, b.userLocation(ctx, in.UserID)))}, nil
-	}
+	// second reminder; the store refuses it inside its write, so twenty
+	// presses at once make one.
 	at := b.now().Add(time.Duration(hours) * time.Hour)
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindCheckIn, At: at, TimeZone: "UTC", Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {
+		if dup, ok := stretchbot.AsDuplicate(err); ok {
+			return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(dup.Existing.At, b.userLocation(ctx, in.UserID)))}, nil
+		}
 		return Reply{}, err
 	}
 	return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 I'll remind you to check in %s, by direct message.", b.relative(at, b.userLocation(ctx, in.UserID)))}, nil

@@ -78,7 +78,7 @@
 // hand. The spec is looser than the documentation in places (no content or
 // embed-total limits, no command-name pattern), which is why the hand-written
 // rules stay. Where it is stricter than Discord about something the bot
-// legitimately sends, a narrow, documented allowance in openapi.go widens
+// legitimately sends, a narrow, documented allowance in spec.go widens
 // that one schema (message_id "@original"; default_member_permissions as a
 // decimal string; a new upload's attachment id as its files[n] index). The
 // spec is parsed once per process, in the first New or Start (about 0.5 s,
