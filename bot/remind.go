@@ -46,9 +46,9 @@ func (b *Bot) timeAndDays(ctx context.Context, in Interaction) (spec string, loc
 		tz = u.TimeZone
 	}
 	if tz == "" {
-		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone: (start typing, e.g. Europe/Berlin), or set it once with /stretch timezone.")
+		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone.", b.searchHint())
 	}
-	loc, err = stretchbot.LoadLocation(tz)
+	loc, err = b.loadZone(tz)
 	if err != nil {
 		return "", nil, err
 	}
@@ -86,6 +86,9 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	u, err := b.cfg.Store.User(ctx, in.UserID)
 	if err == nil && u.RemindersPaused(b.now()) {
 		text += "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
+	}
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
 	}
 	return message(text), nil
 }
