@@ -115,6 +115,8 @@ func dbError(path string, err error) error {
 		return fmt.Errorf("%s: the database is in use by another process (is another stretchbot running?)", path)
 	case errors.Is(err, store.ErrCorrupt):
 		return fmt.Errorf("%s: this file is not a stretchbot database or it is damaged; it was not changed. Restore a backup (see README) or choose another file with --db", path)
+	case errors.Is(err, store.ErrReadOnlyFS):
+		return fmt.Errorf("%s: the file system it is on is read-only, so the bot cannot write to the database (this is not damage). Mount it read-write (in Docker: a volume without :ro) or choose a file elsewhere with --db; `stretchbot check` and `stretchbot backup` only read and work on it as it is", path)
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return fmt.Errorf("%s: the database was written by a newer stretchbot; upgrade this one", path)
 	}

@@ -202,7 +202,7 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := store.Check(tmp); err != nil {
+	if err := checkFile(ctx, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("the backup failed its integrity check: %w", err)
 	}
@@ -243,7 +243,7 @@ func backupFile(ctx context.Context, path, out string) (int64, error) {
 	return n, nil
 }
 
-func (m *Main) runCheck(args []string) error {
+func (m *Main) runCheck(ctx context.Context, args []string) error {
 	cfg, rest, err := parseConfig("check", args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
@@ -251,7 +251,11 @@ func (m *Main) runCheck(args []string) error {
 	if len(rest) > 0 {
 		return usagef("check takes no arguments, got %q (the file goes in --db)", rest)
 	}
-	if err := store.Check(cfg.DB); err != nil {
+	if err := checkFile(ctx, cfg.DB); err != nil {
+		var damaged *DamagedError
+		if errors.As(err, &damaged) {
+			return err
+		}
 		return dbError(cfg.DB, err)
 	}
 	fmt.Fprintf(m.Stdout, "%s: ok\n", cfg.DB)
