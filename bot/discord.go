@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,6 +44,11 @@ type DiscordConfig struct {
 	// OnRateLimited, when set, is called for every 429 Discord answers (for
 	// metrics); discordgo waits and retries those requests itself.
 	OnRateLimited func()
+	// RequestsPerSecond paces every REST request except interaction
+	// answers, which Discord does not count (a first DM is two requests:
+	// open the channel, then post). 0 = discordapi.DefaultRequestsPerSecond,
+	// just under Discord's global 50.
+	RequestsPerSecond float64
 	// Now is the clock of the replay window; nil means time.Now.
 	Now func() time.Time
 }
@@ -54,6 +60,9 @@ type Discord struct {
 	bot  *Bot
 	log  *slog.Logger
 	rest *discordgo.Session // all REST calls, so one rate limiter sees them all
+	// pacer spaces every REST request of every session under Discord's
+	// global limit and its route buckets.
+	pacer *discordapi.Pacer
 
 	// base is the context of interaction handlers; Close cancels it when
 	// the grace period is over.
@@ -86,7 +95,8 @@ func NewDiscord(cfg DiscordConfig) (*Discord, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	rest, err := discordapi.NewSession(cfg.Token, cfg.APIBase)
+	pacer := discordapi.NewPacer(cfg.RequestsPerSecond)
+	rest, err := discordapi.NewSession(cfg.Token, cfg.APIBase, discordapi.WithPacer(pacer))
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
@@ -95,7 +105,7 @@ func NewDiscord(cfg DiscordConfig) (*Discord, error) {
 	}
 	base, cancel := context.WithCancel(context.Background())
 	return &Discord{
-		cfg: cfg, bot: cfg.Bot, log: cfg.Logger, rest: rest,
+		cfg: cfg, bot: cfg.Bot, log: cfg.Logger, rest: rest, pacer: pacer,
 		base: base, cancel: cancel,
 		seen:  newRecentIDs(),
 		stats: map[StatKey]int64{},
@@ -150,7 +160,7 @@ func (d *Discord) Open(ctx context.Context) error {
 	for n, i := range ids {
 		s := d.rest
 		if n > 0 {
-			if s, err = discordapi.NewSession(d.cfg.Token, d.cfg.APIBase); err != nil {
+			if s, err = discordapi.NewSession(d.cfg.Token, d.cfg.APIBase, discordapi.WithPacer(d.pacer)); err != nil {
 				closeAll(sessions)
 				return fmt.Errorf("discord: shard %d: %w", i, err)
 			}
@@ -585,7 +595,7 @@ func (d *Discord) dmChannel(ctx context.Context, userID string) (id string, cach
 	if u.DMChannelID != "" {
 		return u.DMChannelID, true, nil
 	}
-	ch, err := d.rest.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	ch, err := d.createDM(ctx, userID)
 	if err != nil {
 		switch restCode(err) {
 		case discordgo.ErrCodeCannotSendMessagesToThisUser, discordgo.ErrCodeMissingAccess, discordgo.ErrCodeUnknownUser:
@@ -597,6 +607,25 @@ func (d *Discord) dmChannel(ctx context.Context, userID string) (id string, cach
 		return "", false, err
 	}
 	return ch.ID, false, nil
+}
+
+// createDM opens the DM channel with the user. discordgo's own rate
+// limiter holds one lock per bucket key for a whole request, and its key
+// for this route is the URL, the same for every user: opening DMs for a
+// burst of new users would go one round trip at a time. A key per user
+// lifts that; the Pacer still keeps to the bucket Discord reports for the
+// route.
+func (d *Discord) createDM(ctx context.Context, userID string) (*discordgo.Channel, error) {
+	endpoint := discordgo.EndpointUserChannels("@me")
+	body, err := d.rest.RequestWithBucketID(http.MethodPost, endpoint, map[string]string{"recipient_id": userID}, endpoint+"/"+userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var ch discordgo.Channel
+	if err := json.Unmarshal(body, &ch); err != nil {
+		return nil, fmt.Errorf("decode DM channel: %w", err)
+	}
+	return &ch, nil
 }
 
 func (d *Discord) setDMChannel(ctx context.Context, userID, channelID string) error {

@@ -61,7 +61,7 @@ type Config struct {
 	PublicKey        ed25519.PublicKey // DISCORD_PUBLIC_KEY: the application's key, 64 hex digits
 	Grace            time.Duration     // STRETCHBOT_GRACE, --grace: how late a missed reminder may still go out
 	Shutdown         time.Duration     // STRETCHBOT_SHUTDOWN, --shutdown-timeout: bound for in-flight work at exit
-	Rate             float64           // STRETCHBOT_RATE, --rate: reminder deliveries per second
+	Rate             float64           // STRETCHBOT_RATE, --rate: REST requests (and so at most reminder deliveries) per second
 	Shards           int               // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
 	ShardIDs         []int             // STRETCHBOT_SHARD_IDS, --shard-ids: the shards this process connects; empty = all
 	LogLevel         slog.Level        // STRETCHBOT_LOG_LEVEL, --log-level
@@ -168,7 +168,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	interactions := str("interactions-addr", "STRETCHBOT_INTERACTIONS_ADDR", "", "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
 	grace := str("grace", "STRETCHBOT_GRACE", "10m", "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
 	shutdown := str("shutdown-timeout", "STRETCHBOT_SHUTDOWN", "10s", "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
-	rate := str("rate", "STRETCHBOT_RATE", "45", "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
+	rate := str("rate", "STRETCHBOT_RATE", "47", "REST requests per second, below Discord's global 50/s; a reminder is one, a first DM two (STRETCHBOT_RATE)")
 	shards := str("shards", "STRETCHBOT_SHARDS", "0", "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
 	shardIDs := str("shard-ids", "STRETCHBOT_SHARD_IDS", "", "the shards this process connects, e.g. 0-3 or 4,5; needs --shards; empty = all (STRETCHBOT_SHARD_IDS)")
 	// The console is a conversation in the terminal: only warnings and

@@ -62,7 +62,6 @@ func TestFailoverThreeProcessesOnePostgres(t *testing.T) {
 			"DISCORD_TOKEN=" + fake.Token(),
 			"DISCORD_API_BASE=" + fake.URL(),
 			"STRETCHBOT_DB=" + url,
-			"STRETCHBOT_RATE=" + strconv.Itoa(killRate),
 			"STRETCHBOT_SHARDS=" + strconv.Itoa(procs),
 			"STRETCHBOT_SHARD_IDS=" + strconv.Itoa(i),
 			"STRETCHBOT_LOG_LEVEL=info",

@@ -115,7 +115,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, ShardIDs: cfg.ShardIDs, BeforeIdentify: a.beforeIdentify(), Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, ShardIDs: cfg.ShardIDs, BeforeIdentify: a.beforeIdentify(), Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown, RequestsPerSecond: cfg.Rate})
 	if err != nil {
 		a.close(context.Background())
 		return err

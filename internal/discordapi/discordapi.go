@@ -100,6 +100,18 @@ func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 // ErrNoToken is returned by NewSession when the token is empty.
 var ErrNoToken = errors.New("discordapi: empty bot token")
 
+// Option configures NewSession.
+type Option func(*sessionOptions)
+
+type sessionOptions struct {
+	pacer *Pacer
+}
+
+// WithPacer sends the Session's REST requests through p (see Pacer). Give
+// every Session of one bot the same Pacer: Discord's global limit is the
+// token's.
+func WithPacer(p *Pacer) Option { return func(o *sessionOptions) { o.pacer = p } }
+
 // NewSession returns a discordgo Session for the bot token token (with or
 // without the "Bot " prefix; discordgo needs it and NewSession adds it).
 //
@@ -108,7 +120,11 @@ var ErrNoToken = errors.New("discordapi: empty bot token")
 // not empty every REST request goes there instead of https://discord.com (see
 // RewriteTransport). The gateway URL is not configured separately: discordgo's
 // Open asks the REST API (GET /gateway) for it, so it comes from apiBase too.
-func NewSession(token, apiBase string) (*discordgo.Session, error) {
+func NewSession(token, apiBase string, opts ...Option) (*discordgo.Session, error) {
+	var o sessionOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	token = strings.TrimSpace(token)
 	if token == "" || token == "Bot" {
 		return nil, ErrNoToken
@@ -121,11 +137,16 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 		return nil, fmt.Errorf("discordapi: new session: %w", err)
 	}
 	s.Identify.Intents = 0
+	var rt http.RoundTripper = http.DefaultTransport
 	if apiBase != "" {
-		rt, err := RewriteTransport(apiBase, http.DefaultTransport)
-		if err != nil {
+		if rt, err = RewriteTransport(apiBase, rt); err != nil {
 			return nil, err
 		}
+	}
+	if o.pacer != nil {
+		rt = o.pacer.Transport(rt)
+	}
+	if apiBase != "" || o.pacer != nil {
 		// Keep discordgo's default timeout; only the transport changes.
 		s.Client = &http.Client{Transport: rt, Timeout: 20 * time.Second}
 	}
