@@ -79,7 +79,7 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		if !ok {
 			return fmt.Errorf("schedule %d: catalogue is empty", s.ID)
 		}
-		r = b.stretchReply(st, s.Owner, true)
+		r = b.stretchReply(st, s.Owner, u.Filter.Position, true)
 		r.Content = "⏰ Time to stretch!"
 		if late {
 			r.Content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/pictures"
 )
 
 // stretchCard renders a stretch as a card.
@@ -65,8 +66,47 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 	return rows
 }
 
-func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool) Reply {
-	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze)}
+// stretchReply is the stretch card with its buttons and its picture, the
+// one drawn for pos when the stretch has one per place.
+func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, pos stretchbot.Position, snooze bool) Reply {
+	r := Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze)}
+	b.addPictures(&r, s, pos, false)
+	return r
+}
+
+// addPictures attaches the pictures of s to r and shows them in its first
+// card: large inside the card, or, for a thumbnail, the first one small
+// beside the card's text.
+func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Position, thumbnail bool) {
+	if b.cfg.NoPictures || len(r.Cards) == 0 {
+		return
+	}
+	width := pictures.Large
+	if thumbnail {
+		width = pictures.Small
+	}
+	ps := pictures.For(s.ID, pos, width)
+	if thumbnail && len(ps) > 1 {
+		ps = ps[:1]
+	}
+	for _, p := range ps {
+		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt})
+		if thumbnail {
+			r.Cards[0].Thumbnail = p.Name
+		} else {
+			r.Cards[0].Images = append(r.Cards[0].Images, p.Name)
+		}
+	}
+}
+
+// place is where the user last said they stretch ("" when unknown), for
+// choosing a stretch's picture.
+func (b *Bot) place(ctx context.Context, userID string) stretchbot.Position {
+	u, err := b.cfg.Store.User(ctx, userID)
+	if err != nil {
+		return ""
+	}
+	return u.Filter.Position
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
@@ -102,7 +142,7 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if !ok {
 		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No stretch fits those choices. Try fewer filters, for example just position:floor.")
 	}
-	r := b.stretchReply(s, in.UserID, false)
+	r := b.stretchReply(s, in.UserID, f.Position, false)
 	r.Ephemeral = !boolOption(in, "share")
 	if f.SpasmSafe {
 		r.Content = b.cfg.Catalog.About.DuringSpasm
@@ -148,7 +188,9 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
+	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
+	b.addPictures(&r, s, b.place(ctx, in.UserID), true)
+	return r, nil
 }
 
 func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
@@ -211,17 +253,17 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	if !ok {
 		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No other stretch to show.")
 	}
-	r := b.stretchReply(next, in.UserID, false)
+	r := b.stretchReply(next, in.UserID, u.Filter.Position, false)
 	r.Update = true
 	return r, nil
 }
 
-func (b *Bot) clickShow(_ context.Context, in Interaction, id customid.ID) (Reply, error) {
+func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	r := b.stretchReply(s, in.UserID, false)
+	r := b.stretchReply(s, in.UserID, b.place(ctx, in.UserID), false)
 	r.Update = true
 	return r, nil
 }

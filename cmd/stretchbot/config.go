@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/console"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -56,6 +57,9 @@ type Config struct {
 	Shards           int               // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
 	LogLevel         slog.Level        // STRETCHBOT_LOG_LEVEL, --log-level
 	LogFormat        string            // STRETCHBOT_LOG_FORMAT, --log-format: text or json
+	// NoImages leaves the stretch pictures out of the console's cards
+	// (--images=false, console only); on Discord they are always shown.
+	NoImages bool
 }
 
 // UsageError is a bad setting or argument; main exits with code 2.
@@ -93,10 +97,15 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	}
 	level := fs.String("log-level", env("STRETCHBOT_LOG_LEVEL", defLevel), "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
 	format := fs.String("log-format", env("STRETCHBOT_LOG_FORMAT", "text"), "text or json (STRETCHBOT_LOG_FORMAT)")
+	images := new(bool)
+	if name == "console" {
+		images = fs.Bool("images", true, "save each stretch's picture in ./"+console.PictureDir+" and print its path; false leaves pictures out")
+	}
 	if err := fs.Parse(args); err != nil {
 		return Config{}, nil, usagef("%v", err)
 	}
 	c := Config{Token: Secret(strings.TrimSpace(getenv("DISCORD_TOKEN"))), GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
+	c.NoImages = name == "console" && !*images
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file")

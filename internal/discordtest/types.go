@@ -122,6 +122,9 @@ type Message struct {
 // Ephemeral reports whether the EPHEMERAL flag (64) is set.
 func (m Message) Ephemeral() bool { return m.Flags&64 != 0 }
 
+// ComponentsV2 reports whether the IS_COMPONENTS_V2 flag (1<<15) is set.
+func (m Message) ComponentsV2() bool { return m.Flags&messageFlagIsComponentsV2 != 0 }
+
 // Embed is a message embed (the fields the fake validates and tests read).
 type Embed struct {
 	Type        string       `json:"type,omitempty"`
@@ -166,7 +169,9 @@ type EmbedImage struct {
 }
 
 // Component is a message component: an action row (type 1) holding buttons
-// (type 2) or a select menu (types 3, 5-8), or a text input (type 4).
+// (type 2) or a select menu (types 3, 5-8), or a text input (type 4); in a
+// Components V2 message also a section (9), text display (10), thumbnail
+// (11), media gallery (12) or container (17).
 type Component struct {
 	Type        int              `json:"type"`
 	CustomID    string           `json:"custom_id,omitempty"`
@@ -177,6 +182,25 @@ type Component struct {
 	Placeholder string           `json:"placeholder,omitempty"`
 	Options     []map[string]any `json:"options,omitempty"`
 	Components  []Component      `json:"components,omitempty"`
+	// Components V2 fields.
+	Content     string      `json:"content,omitempty"`     // text display
+	Accessory   *Component  `json:"accessory,omitempty"`   // section
+	Media       *Media      `json:"media,omitempty"`       // thumbnail
+	Description string      `json:"description,omitempty"` // thumbnail
+	Items       []MediaItem `json:"items,omitempty"`       // media gallery
+	AccentColor *int        `json:"accent_color,omitempty"`
+}
+
+// Media is an unfurled media item: a URL, "attachment://name" for a file
+// of the same message.
+type Media struct {
+	URL string `json:"url"`
+}
+
+// MediaItem is one picture of a media gallery.
+type MediaItem struct {
+	Media       Media  `json:"media"`
+	Description string `json:"description,omitempty"`
 }
 
 // Attachment is an attachment entry of a message body.
