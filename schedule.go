@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// MaxSchedulesPerUser bounds personal reminders so one person cannot flood
-// the scheduler or their own DMs.
-const MaxSchedulesPerUser = 10
-
 // ScheduleKind says what a schedule delivers and to whom.
 type ScheduleKind int
 
@@ -24,6 +20,9 @@ const (
 	KindSnooze
 	// KindCheckIn is a one-shot "time to check in again" reminder.
 	KindCheckIn
+	// KindOnce is a personal stretch reminder that fires once, at At
+	// ("in 20 minutes", "friday 18:00").
+	KindOnce
 )
 
 // String returns a short stable name of the kind.
@@ -37,6 +36,8 @@ func (k ScheduleKind) String() string {
 		return "snooze"
 	case KindCheckIn:
 		return "checkin"
+	case KindOnce:
+		return "once"
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -57,7 +58,9 @@ type Schedule struct {
 }
 
 // OneShot reports whether the schedule fires once at At instead of by Spec.
-func (s Schedule) OneShot() bool { return s.Kind == KindSnooze || s.Kind == KindCheckIn }
+func (s Schedule) OneShot() bool {
+	return s.Kind == KindSnooze || s.Kind == KindCheckIn || s.Kind == KindOnce
+}
 
 // Location loads the schedule's time zone.
 func (s Schedule) Location() (*time.Location, error) {

@@ -11,9 +11,6 @@ import (
 	"github.com/stretchbot/stretchbot/bot/customid"
 )
 
-// MaxBreaksPerGuild bounds channel-wide breaks per server.
-const MaxBreaksPerGuild = 25
-
 func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Schedule, error) {
 	all, err := b.cfg.Store.SchedulesByGuild(ctx, guildID)
 	if err != nil {
@@ -27,20 +24,19 @@ func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	existing, err := b.guildBreaks(ctx, in.GuildID)
-	if err != nil {
-		return Reply{}, err
-	}
-	if len(existing) >= MaxBreaksPerGuild {
-		return Reply{}, stretchbot.Errorf(stretchbot.ELIMIT, "This server already has %d stretch breaks. Remove one first.", MaxBreaksPerGuild)
-	}
 	s := stretchbot.Schedule{Owner: in.UserID, GuildID: in.GuildID, ChannelID: in.ChannelID, Kind: stretchbot.KindBreak, Spec: spec, TimeZone: loc.String(), Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {
+		if dup, ok := stretchbot.AsDuplicate(err); ok {
+			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, "This channel already has that stretch break: #%d %s. /stretchbreak list shows them all.", dup.Existing.ID, dup.Existing.Describe())
+		}
 		return Reply{}, err
 	}
 	text := fmt.Sprintf("🧘 Stretch break #%d set for this channel: %s.", s.ID, s.Describe())
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
 		text += fmt.Sprintf("\nFirst one: %s (%s).", b.full(next, loc), b.relative(next, loc))
+	}
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
 	}
 	return message(text), nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
 )
 
@@ -167,6 +168,11 @@ func TestDoneStatsHelp(t *testing.T) {
 	_, r = e.run(inv(o, "stretch help"))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
 	wantText(t, r.Message, "How stretchbot works", "See a doctor if")
+	// The help lists every command, as it is typed.
+	for _, form := range bot.CommandForms() {
+		wantText(t, r.Message, "`"+form+"`")
+	}
+	wantText(t, r.Message, "`/checkin [profile:true]`")
 }
 
 // attachmentDescription finds the description the bot sent for a file.
@@ -282,7 +288,11 @@ func TestCheckIn(t *testing.T) {
 		o := inGuild(alice)
 		_, r := e.run(inv(o, "checkin"))
 		wantType(t, r, discordtest.CallbackChannelMessage, true)
-		// Profile questions, then "Yes" to the first red flag.
+		// A first check-in asks Q1 first: "Yes" is an emergency at once.
+		wantText(t, r.Message, "Your other answers are not kept")
+		if !strings.Contains(r.Message.Embeds[0].Description, "numbness") {
+			t.Fatalf("first question is %q, want Q1", r.Message.Embeds[0].Description)
+		}
 		clicks := 0
 		msg := r.Message
 		for len(msg.Embeds) > 0 && msg.Embeds[0].Title == "Check-in" {
@@ -297,8 +307,8 @@ func TestCheckIn(t *testing.T) {
 			msg = rr.Message
 			clicks++
 		}
-		if clicks != 3 {
-			t.Fatalf("emergency came after %d answers, want 3 (age, bones, first red flag)", clicks)
+		if clicks != 1 {
+			t.Fatalf("emergency came after %d answers, want 1 (the first red flag)", clicks)
 		}
 		if !strings.HasPrefix(msg.Embeds[0].Title, "🚨") {
 			t.Fatalf("result %q is not the emergency tier", msg.Embeds[0].Title)
@@ -350,6 +360,9 @@ func TestCheckIn(t *testing.T) {
 		if strings.Contains(r.Message.Embeds[0].Description, "How old") {
 			t.Fatal("profile asked again")
 		}
+		// profile:true, as README and /stretch help show it, asks them again.
+		_, r = e.run(inv(o, "checkin", opt("profile", true)))
+		wantText(t, r.Message, "How old")
 	})
 }
 
@@ -430,4 +443,7 @@ func TestUnknownCommandAndOddOptions(t *testing.T) {
 	// A number where a string is expected, and an unknown option.
 	_, r = e.run(inv(inGuild(alice), "stretch remind set", opt("time", 7), opt("colour", "blue")))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	// The error names the whole command and shows how it is typed.
+	_, r = e.run(inv(inGuild(alice), "stretch now", opt("foo", "bar")))
+	wantText(t, r.Message, `/stretch now has no option "foo". It is typed: `+"`/stretch now [position] [equipment] [spasm:true] [share:true]`")
 }

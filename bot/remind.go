@@ -46,9 +46,9 @@ func (b *Bot) timeAndDays(ctx context.Context, in Interaction) (spec string, loc
 		tz = u.TimeZone
 	}
 	if tz == "" {
-		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone: (start typing, e.g. Europe/Berlin), or set it once with /stretch timezone.")
+		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone.", b.searchHint())
 	}
-	loc, err = stretchbot.LoadLocation(tz)
+	loc, err = b.loadZone(tz)
 	if err != nil {
 		return "", nil, err
 	}
@@ -65,6 +65,9 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
 	}
 	if err := b.addSchedule(ctx, &s); err != nil {
+		if dup, ok := stretchbot.AsDuplicate(err); ok {
+			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, "You already have that reminder: #%d, %s, %s. `/stretch remind list` shows them all.", dup.Existing.ID, dup.Existing.Describe(), b.destination(dup.Existing, in.ChannelID))
+		}
 		return Reply{}, err
 	}
 	// Remember the zone so the next reminder needs no timezone option.
@@ -76,11 +79,7 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	}); err != nil {
 		b.log.WarnContext(ctx, "remember time zone", "user", in.UserID, "err", err)
 	}
-	where := "by direct message"
-	if s.ChannelID != "" {
-		where = "in this channel"
-	}
-	text := fmt.Sprintf("⏰ Reminder #%d set: %s, %s.", s.ID, s.Describe(), where)
+	text := fmt.Sprintf("⏰ Reminder #%d set: %s, %s.", s.ID, s.Describe(), b.destination(s, in.ChannelID))
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
 		text += fmt.Sprintf("\nNext one: %s (%s).", b.full(next, loc), b.relative(next, loc))
 	}
@@ -88,7 +87,21 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if err == nil && u.RemindersPaused(b.now()) {
 		text += "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
 	}
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
+	}
 	return message(text), nil
+}
+
+// destination says where a reminder is delivered, seen from channel here.
+func (b *Bot) destination(s stretchbot.Schedule, here string) string {
+	switch {
+	case s.ChannelID == "":
+		return "by direct message"
+	case s.ChannelID == here || b.cfg.Console:
+		return "in this channel"
+	}
+	return "in <#" + s.ChannelID + ">"
 }
 
 // ownSchedules lists the user's schedules of one kind.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,8 +37,9 @@ func stretchCard(s stretchbot.Stretch) Card {
 }
 
 // stretchButtons are the buttons under a stretch: Start, Done, (Snooze,)
-// Skip, then its variants.
-func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) [][]Button {
+// Skip, then the variants the offer allows (so no variant button leads to a
+// stretch that would then be refused).
+func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) [][]Button {
 	row := []Button{
 		{Label: "Start", ID: customid.Make(customid.Start, s.ID, owner), Style: Primary},
 		{Label: "Done", ID: customid.Make(customid.Done, s.ID, owner), Style: Success},
@@ -49,11 +51,11 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 	rows := [][]Button{row}
 	var variants []Button
 	base := b.cfg.Catalog.Base(s)
-	if base.ID != s.ID {
+	if base.ID != s.ID && offer.Allows(base) {
 		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, owner), Style: Secondary})
 	}
 	for _, v := range b.cfg.Catalog.Variants(base.ID) {
-		if v.ID != s.ID {
+		if v.ID != s.ID && offer.Allows(v) {
 			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, owner), Style: Secondary})
 		}
 	}
@@ -66,11 +68,11 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 	return rows
 }
 
-// stretchReply is the stretch card with its buttons and its picture, the
-// one drawn for pos when the stretch has one per place.
-func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, pos stretchbot.Position, snooze bool) Reply {
-	r := Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze)}
-	b.addPictures(&r, s, pos, false)
+// stretchReply is the stretch card with its buttons and its picture: the
+// one drawn for where the person is, when the stretch has one per place.
+func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) Reply {
+	r := Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze, offer)}
+	b.addPictures(&r, s, offer.Filter().Position, false)
 	return r
 }
 
@@ -99,14 +101,9 @@ func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Positio
 	}
 }
 
-// place is where the user last said they stretch ("" when unknown), for
-// choosing a stretch's picture.
-func (b *Bot) place(ctx context.Context, userID string) stretchbot.Position {
-	u, err := b.cfg.Store.User(ctx, userID)
-	if err != nil {
-		return ""
-	}
-	return u.Filter.Position
+// offerError is the refusal when an offer has no stretch: why, in words.
+func offerError(offer stretchbot.StretchOffer) error {
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "%s", offer.Empty())
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
@@ -133,20 +130,32 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 			return Reply{}, fmt.Errorf("remember filter of %s: %w", in.UserID, err)
 		}
 	}
-	if u.Paused == stretchbot.PauseCheckIn {
-		// A check-in said to get checked before stretching on: the safer
-		// choice is to hold stretches back until the person says they were.
-		return message("Your last check-in advised seeing a clinician before you stretch again, so I'm holding stretches back for now. Once you've been checked, run `/stretch remind resume` to turn stretches and reminders back on."), nil
+	offer, err := b.offer(ctx, u, f)
+	if err != nil {
+		return Reply{}, err
 	}
-	s, ok := b.cfg.Catalog.Next(u.Recent, f)
+	if offer.Held() {
+		// A check-in said to get checked before stretching on: stretches
+		// wait until the person says a clinician has seen them.
+		return heldReply(in.UserID), nil
+	}
+	s, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No stretch fits those choices. Try fewer filters, for example just position:floor.")
+		return Reply{}, offerError(offer)
 	}
-	r := b.stretchReply(s, in.UserID, f.Position, false)
-	r.Ephemeral = !boolOption(in, "share")
+	r := b.stretchReply(s, in.UserID, false, offer)
+	share := boolOption(in, "share") && in.Kind == KindCommand
+	r.Ephemeral = !share
+	var notes []string
+	if !share {
+		// Why stretches are left out names health answers: only for the
+		// person, never on a card shared with the channel.
+		notes = append(notes, offer.Note())
+	}
 	if f.SpasmSafe {
-		r.Content = b.cfg.Catalog.About.DuringSpasm
+		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
 	}
+	r.Content = strings.Join(slices.DeleteFunc(notes, func(n string) bool { return n == "" }), "\n\n")
 	return r, nil
 }
 
@@ -156,6 +165,22 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
+	}
+	// A card from before a check-in may show a stretch that is now held
+	// back or left out: its Start no longer starts it.
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, stretchbot.Filter{})
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	if !offer.Allows(s) {
+		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
 	}
 	side := 1
 	if id.Action == customid.Side {
@@ -189,7 +214,7 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
 	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
-	b.addPictures(&r, s, b.place(ctx, in.UserID), true)
+	b.addPictures(&r, s, offer.Filter().Position, true)
 	return r, nil
 }
 
@@ -249,11 +274,21 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", in.UserID, err)
 	}
-	next, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
-	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No other stretch to show.")
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return Reply{}, err
 	}
-	r := b.stretchReply(next, in.UserID, u.Filter.Position, false)
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	next, ok := offer.Next(u.Recent)
+	if !ok {
+		return Reply{}, offerError(offer)
+	}
+	if next.ID == id.Args[0] {
+		return message(stretchbot.OnlyOneText), nil
+	}
+	r := b.stretchReply(next, in.UserID, false, offer)
 	r.Update = true
 	return r, nil
 }
@@ -263,7 +298,21 @@ func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, err
 	}
-	r := b.stretchReply(s, in.UserID, b.place(ctx, in.UserID), false)
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	if !offer.WithoutChoices().Allows(s) {
+		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	}
+	r := b.stretchReply(s, in.UserID, false, offer)
 	r.Update = true
 	return r, nil
 }
@@ -289,7 +338,7 @@ func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
 	if name != "" {
 		var ok bool
 		if s, ok = b.findStretch(name); !ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+			return Reply{}, b.unknownStretch(name)
 		}
 	}
 	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceManual)
@@ -303,16 +352,45 @@ func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
 	return Reply{Ephemeral: true, Content: fmt.Sprintf("✅ %s logged. %s", what, text)}, nil
 }
 
+// findStretch finds a stretch by id or by name in any letter case, with
+// curly quotes read as straight ones (Child’s pose is Child's pose).
 func (b *Bot) findStretch(q string) (stretchbot.Stretch, bool) {
-	if s, ok := b.cfg.Catalog.Get(q); ok {
+	q = straightQuotes(strings.TrimSpace(q))
+	if s, ok := b.cfg.Catalog.Get(strings.ToLower(q)); ok {
 		return s, true
 	}
 	for _, s := range b.cfg.Catalog.Stretches {
-		if strings.EqualFold(s.Name, q) {
+		if strings.EqualFold(straightQuotes(s.Name), q) {
 			return s, true
 		}
 	}
 	return stretchbot.Stretch{}, false
+}
+
+var quoteReplacer = strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'", "`", "'", "“", "\"", "”", "\"")
+
+func straightQuotes(s string) string { return quoteReplacer.Replace(s) }
+
+// unknownStretch refuses a stretch name: on Discord the autocomplete list
+// helps; in the console the names are listed.
+func (b *Bot) unknownStretch(name string) error {
+	if !b.cfg.Console {
+		return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+	}
+	var names []string
+	for _, s := range b.cfg.Catalog.Stretches {
+		names = append(names, s.Name)
+	}
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. The stretches are: %s.", truncateText(name, 40), strings.Join(names, "; "))
+}
+
+// searchHint tells people to type into the autocomplete list, where there
+// is one: on Discord, not in the console.
+func (b *Bot) searchHint() string {
+	if b.cfg.Console {
+		return ""
+	}
+	return " (start typing to search)"
 }
 
 func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
@@ -327,18 +405,18 @@ func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
 	a := b.cfg.Catalog.About
 	card := Card{
 		Title:       "How stretchbot works",
-		Description: a.Intro + "\n\n" + a.DuringSpasm,
+		Description: "🚨 " + stretchbot.EmergencyHelp + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
 		Color:       colorInfo,
 		Fields: []Field{
 			{Name: "Start here", Value: "`/stretch now` shows your next stretch. `/stretch remind set time:7:30` reminds you every day. `/stretch stats` shows your streak. `/checkin` is a short symptom check."},
 			{Name: "Common triggers of a spasm", Value: "• " + strings.Join(a.Causes, "\n• ")},
-			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ") + "\n\nNumbness between the legs, new bladder or bowel trouble, or weak legs need help **now**: run `/checkin` or call your local emergency number."},
+			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ")},
 			{Name: "Good habits", Value: "• " + strings.Join(a.Habits, "\n• ")},
 			{Name: "Your data", Value: "Only you see your answers. `/stretch privacy export` gives you everything stored about you; `/stretch privacy forget` deletes it."},
 		},
 		Footer: "stretchbot is an automated reminder bot, not a clinician.",
 	}
-	return Reply{Ephemeral: true, Cards: []Card{card}}, nil
+	return Reply{Ephemeral: true, Cards: []Card{card, commandsCard()}}, nil
 }
 
 func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error) {
@@ -349,11 +427,11 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 			return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 		}
 		if u.TimeZone == "" {
-			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin` (start typing to search)."), nil
+			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin`" + b.searchHint() + "."), nil
 		}
 		return message(fmt.Sprintf("Your time zone is %s.", u.TimeZone)), nil
 	}
-	loc, err := stretchbot.LoadLocation(name)
+	loc, err := b.loadZone(name)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -363,7 +441,11 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 	}); err != nil {
 		return Reply{}, fmt.Errorf("set time zone for %s: %w", in.UserID, err)
 	}
-	return message(fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))), nil
+	text := fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
+	}
+	return message(text), nil
 }
 
 func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
@@ -384,7 +466,7 @@ func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
 		}
 	case "stretch":
 		for _, s := range b.cfg.Catalog.Stretches {
-			if q == "" || strings.Contains(strings.ToLower(s.Name), q) || strings.Contains(s.ID, q) {
+			if q == "" || strings.Contains(strings.ToLower(straightQuotes(s.Name)), straightQuotes(q)) || strings.Contains(s.ID, q) {
 				if !add(s.Name, s.ID) {
 					break
 				}
@@ -419,6 +501,14 @@ func (b *Bot) relative(t time.Time, loc *time.Location) string {
 		return stretchbot.FromNow(t.Sub(b.now()))
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
+}
+
+// date renders an instant's calendar date ("3 March 2026").
+func (b *Bot) date(t time.Time, loc *time.Location) string {
+	if b.cfg.Console {
+		return t.In(loc).Format("Mon 2 Jan 2006")
+	}
+	return fmt.Sprintf("<t:%d:D>", t.Unix())
 }
 
 // full renders an instant as a full date and time.

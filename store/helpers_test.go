@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,9 +65,19 @@ const (
 	guild = "900000000000000001"
 )
 
+// minutes gives each schedule the tests make its own time of day, so
+// that none is refused as a duplicate of another.
+var minutes atomic.Int64
+
+// nextSpec returns "M H * * 1-5" for a time of day no earlier call got.
+func nextSpec(hour int) string {
+	n := minutes.Add(1)
+	return fmt.Sprintf("%d %d * * 1-5", n%60, hour+int(n/60)%12)
+}
+
 func reminder(owner string) *stretchbot.Schedule {
 	return &stretchbot.Schedule{
-		Owner: owner, Kind: stretchbot.KindReminder, Spec: "30 7 * * 1-5",
+		Owner: owner, Kind: stretchbot.KindReminder, Spec: nextSpec(7),
 		TimeZone: "Europe/Berlin", Created: t0,
 	}
 }
@@ -73,7 +85,7 @@ func reminder(owner string) *stretchbot.Schedule {
 func breakFor(owner string) *stretchbot.Schedule {
 	return &stretchbot.Schedule{
 		Owner: owner, GuildID: guild, ChannelID: "800000000000000001", Kind: stretchbot.KindBreak,
-		Spec: "0 15 * * 1-5", TimeZone: "America/New_York", Created: t0,
+		Spec: nextSpec(9), TimeZone: "America/New_York", Created: t0,
 	}
 }
 

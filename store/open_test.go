@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -62,7 +63,9 @@ func validDB(t *testing.T) []byte {
 	t.Helper()
 	db := mustOpen(t)
 	for i := 0; i < 200; i++ {
-		mustCreate(t, db, breakFor(alice))
+		b := breakFor(alice)
+		b.GuildID = fmt.Sprintf("9%017d", i) // 25 breaks at most per server
+		mustCreate(t, db, b)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)

@@ -12,25 +12,25 @@ import (
 
 // CreateSchedule validates s, gives it a new ID (written to s.ID; any ID
 // it had is ignored) and stores it. It returns an EINVALID error for an
-// invalid schedule and an ELIMIT error when the owner already has
-// stretchbot.MaxSchedulesPerUser reminders (KindReminder; snoozes,
-// check-in reminders and breaks do not count).
+// invalid schedule, and stretchbot.Admit's errors (a
+// *stretchbot.DuplicateError, or ELIMIT when a limit is reached), checked
+// in the same write transaction so that concurrent calls cannot get past
+// a limit together.
 func (db *DB) CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error {
 	if err := validateSchedule(*s); err != nil {
 		return err
 	}
 	var id uint64
 	err := db.update(ctx, func(tx *bolt.Tx) error {
-		if s.Kind == stretchbot.KindReminder {
-			if err := checkReminderLimit(tx, s.Owner, 0); err != nil {
-				return err
-			}
+		c := *s
+		c.ID = 0 // new: no sibling is s itself
+		if err := admit(tx, c); err != nil {
+			return err
 		}
 		var err error
 		if id, err = tx.Bucket(bucketSchedules).NextSequence(); err != nil {
 			return err
 		}
-		c := *s
 		c.ID = id
 		return putSchedule(tx, c, nil)
 	})
@@ -55,16 +55,15 @@ func (db *DB) CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) er
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSchedules)
 		for i, s := range ss {
-			if s.Kind == stretchbot.KindReminder {
-				if err := checkReminderLimit(tx, s.Owner, 0); err != nil {
-					return err
-				}
+			c := *s
+			c.ID = 0
+			if err := admit(tx, c); err != nil {
+				return err
 			}
 			id, err := b.NextSequence()
 			if err != nil {
 				return err
 			}
-			c := *s
 			c.ID = id
 			if err := putSchedule(tx, c, nil); err != nil {
 				return err
@@ -99,8 +98,9 @@ func (db *DB) Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, err
 // UpdateSchedule loads the schedule id, lets fn change it and stores it
 // in one transaction (indexes follow a changed owner or guild). fn cannot
 // change the ID. It returns ENOTFOUND for an unknown id, EINVALID when the
-// result does not validate, ELIMIT when the change would give the owner
-// too many reminders, and fn's own error unchanged. fn runs exactly once
+// result does not validate, stretchbot.Admit's errors when the change
+// makes it another schedule (kind, owner, place or time) that Admit
+// refuses, and fn's own error unchanged. fn runs exactly once
 // and must not use db.
 func (db *DB) UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error) {
 	var (
@@ -120,8 +120,8 @@ func (db *DB) UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot
 		if err := validateSchedule(s); err != nil {
 			return err
 		}
-		if s.Kind == stretchbot.KindReminder && (old.Kind != stretchbot.KindReminder || old.Owner != s.Owner) {
-			if err := checkReminderLimit(tx, s.Owner, id); err != nil {
+		if !sameIdentity(old, s) {
+			if err := admit(tx, s); err != nil {
 				return err
 			}
 		}
@@ -258,21 +258,28 @@ func validateSchedule(s stretchbot.Schedule) error {
 	return nil
 }
 
-func checkReminderLimit(tx *bolt.Tx, owner string, except uint64) error {
-	list, err := schedulesByIndex(tx, bucketByOwner, owner)
+// admit applies stretchbot.Admit to s and the schedules it is limited
+// with, inside the caller's write transaction.
+func admit(tx *bolt.Tx, s stretchbot.Schedule) error {
+	index, key := bucketByOwner, s.Owner
+	if s.LimitedPerGuild() {
+		index, key = bucketByGuild, s.GuildID
+	}
+	if key == "" {
+		return nil
+	}
+	siblings, err := schedulesByIndex(tx, index, key)
 	if err != nil {
 		return err
 	}
-	n := 0
-	for _, s := range list {
-		if s.Kind == stretchbot.KindReminder && s.ID != except {
-			n++
-		}
-	}
-	if n >= stretchbot.MaxSchedulesPerUser {
-		return stretchbot.Errorf(stretchbot.ELIMIT, "You already have %d reminders. Remove one with /stretch remind remove first.", stretchbot.MaxSchedulesPerUser)
-	}
-	return nil
+	return stretchbot.Admit(s, siblings)
+}
+
+// sameIdentity reports whether b is a as far as Admit is concerned: only
+// fields Admit does not look at changed, such as its pause.
+func sameIdentity(a, b stretchbot.Schedule) bool {
+	return a.Kind == b.Kind && a.Owner == b.Owner && a.GuildID == b.GuildID &&
+		a.ChannelID == b.ChannelID && a.Spec == b.Spec && a.TimeZone == b.TimeZone && a.At.Equal(b.At)
 }
 
 func notFound(id uint64) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -85,6 +86,9 @@ func dbError(path string, err error) error {
 		return fmt.Errorf("%s: this file is not a stretchbot database or it is damaged; it was not changed. Restore a backup (see README) or choose another file with --db", path)
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return fmt.Errorf("%s: the database was written by a newer stretchbot; upgrade this one", path)
+	}
+	if strings.Contains(err.Error(), path) {
+		return err // the store's message already names the file
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }

@@ -2,18 +2,22 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/console"
+	"github.com/stretchbot/stretchbot/internal/logredact"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -45,7 +49,14 @@ type Config struct {
 	GuildID string // DISCORD_GUILD_ID
 	APIBase string // DISCORD_API_BASE, --discord-api
 	DB      string // STRETCHBOT_DB, --db
-	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	OutDir  string // --out (console): where charts and exports go; "" = the current folder
+	// NoImages leaves the stretch pictures out of the console's cards
+	// (--images=false, console only); on Discord they are always shown.
+	NoImages bool
+	HTTP     string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// BackupSocket is the Unix socket `stretchbot backup` copies a running
+	// bot's database through; "" = beside the database, "off" = none.
+	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
 	// InteractionsAddr is where Discord POSTs interactions (the
 	// Interactions Endpoint URL, path /interactions), verified with
 	// PublicKey; "" = interactions come on the gateway only.
@@ -57,9 +68,6 @@ type Config struct {
 	Shards           int               // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
 	LogLevel         slog.Level        // STRETCHBOT_LOG_LEVEL, --log-level
 	LogFormat        string            // STRETCHBOT_LOG_FORMAT, --log-format: text or json
-	// NoImages leaves the stretch pictures out of the console's cards
-	// (--images=false, console only); on Discord they are always shown.
-	NoImages bool
 }
 
 // UsageError is a bad setting or argument; main exits with code 2.
@@ -69,46 +77,129 @@ func (e *UsageError) Error() string { return e.Msg }
 
 func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
 
-// parseConfig reads flags from args, falling back to env for anything not
-// given, and validates every value.
-func parseConfig(name string, args []string, getenv func(string) string, out io.Writer) (Config, []string, error) {
+// modeFlags lists the flags of each command that reads a Config: each
+// command's help shows its own flags only, and a flag of another command is
+// refused rather than silently ignored.
+var modeFlags = map[string][]string{
+	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "log-level", "log-format"},
+	"console": {"db", "out", "images", "grace", "shutdown-timeout", "log-level", "log-format"},
+	"check":   {"db"},
+}
+
+// modeSummary is the first line of each command's help.
+var modeSummary = map[string]string{
+	"run":     "Usage: stretchbot [run] [flags]\n\nConnect to Discord with DISCORD_TOKEN and serve the commands and reminders.",
+	"console": "Usage: stretchbot console [flags]\n\nThe whole bot in this terminal, with no Discord account: type commands, press buttons by their keys, watch reminders arrive.",
+	"check":   "Usage: stretchbot check [--db FILE]\n\nCheck a database file for damage, without changing it.",
+}
+
+// flagSet is a command's flags with the summary its help starts with.
+type flagSet struct {
+	*flag.FlagSet
+	summary string
+}
+
+func newFlagSet(name, summary string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(out)
+	fs.SetOutput(io.Discard) // errors are reported once, by main
+	return &flagSet{FlagSet: fs, summary: summary}
+}
+
+// parse parses args. For -h or --help it writes the command's summary and
+// its flags to help and returns errHelp.
+func (fs *flagSet) parse(args []string, help io.Writer) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(help, "%s\n\nFlags:\n", fs.summary)
+		fs.SetOutput(help)
+		fs.PrintDefaults()
+		return errHelp
+	case err != nil:
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			if other := commandWithFlag(name); other != "" {
+				return usagef("--%s is a flag of stretchbot %s, not of %s (see stretchbot %s -h)", name, other, fs.Name(), fs.Name())
+			}
+		}
+		return usagef("%v (see stretchbot %s -h)", err, fs.Name())
+	}
+	return nil
+}
+
+// commandWithFlag names a command that has the flag, "" when none has.
+func commandWithFlag(name string) string {
+	for _, cmd := range []string{"run", "console", "check"} {
+		if slices.Contains(modeFlags[cmd], name) {
+			return cmd
+		}
+	}
+	return ""
+}
+
+// errHelp means help was asked for and printed: exit 0.
+var errHelp = errors.New("help printed")
+
+// parseConfig reads the flags of command name from args, falling back to
+// env for anything not given, and validates every value the command uses.
+// Settings of other commands keep their defaults. -h writes the command's
+// help to help.
+func parseConfig(name string, args []string, getenv func(string) string, help io.Writer) (Config, []string, error) {
+	fs := newFlagSet(name, modeSummary[name])
+	own := map[string]bool{}
+	for _, f := range modeFlags[name] {
+		own[f] = true
+	}
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	db := fs.String("db", env("STRETCHBOT_DB", "stretchbot.db"), "database file (STRETCHBOT_DB)")
-	api := fs.String("discord-api", env("DISCORD_API_BASE", ""), "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
-	guild := fs.String("guild", env("DISCORD_GUILD_ID", ""), "register commands to this server only, for development (DISCORD_GUILD_ID)")
-	httpAddr := fs.String("http", env("STRETCHBOT_HTTP", ""), "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
-	interactions := fs.String("interactions-addr", env("STRETCHBOT_INTERACTIONS_ADDR", ""), "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
-	grace := fs.String("grace", env("STRETCHBOT_GRACE", "10m"), "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
-	shutdown := fs.String("shutdown-timeout", env("STRETCHBOT_SHUTDOWN", "10s"), "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
-	rate := fs.String("rate", env("STRETCHBOT_RATE", "45"), "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
-	shards := fs.String("shards", env("STRETCHBOT_SHARDS", "0"), "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
+	str := func(flagName, key, def, usage string) *string {
+		if !own[flagName] {
+			return &def
+		}
+		return fs.String(flagName, env(key, def), usage)
+	}
+	db := str("db", "STRETCHBOT_DB", "stretchbot.db", "database file (STRETCHBOT_DB)")
+	outDir := str("out", "", "", "folder for charts and exports (default: the current folder)")
+	api := str("discord-api", "DISCORD_API_BASE", "", "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
+	guild := str("guild", "DISCORD_GUILD_ID", "", "register commands to this server only, for development (DISCORD_GUILD_ID)")
+	httpAddr := str("http", "STRETCHBOT_HTTP", "", "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
+	backupSocket := str("backup-socket", "STRETCHBOT_BACKUP_SOCKET", "", "Unix socket serving backups to `stretchbot backup`; empty = DB.run/backup.sock beside the database, off = none (STRETCHBOT_BACKUP_SOCKET)")
+	interactions := str("interactions-addr", "STRETCHBOT_INTERACTIONS_ADDR", "", "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
+	grace := str("grace", "STRETCHBOT_GRACE", "10m", "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
+	shutdown := str("shutdown-timeout", "STRETCHBOT_SHUTDOWN", "10s", "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
+	rate := str("rate", "STRETCHBOT_RATE", "45", "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
+	shards := str("shards", "STRETCHBOT_SHARDS", "0", "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
 	// The console is a conversation in the terminal: only warnings and
 	// errors interrupt it unless asked for more.
 	defLevel := "info"
 	if name == "console" {
 		defLevel = "warn"
 	}
-	level := fs.String("log-level", env("STRETCHBOT_LOG_LEVEL", defLevel), "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
-	format := fs.String("log-format", env("STRETCHBOT_LOG_FORMAT", "text"), "text or json (STRETCHBOT_LOG_FORMAT)")
+	level := str("log-level", "STRETCHBOT_LOG_LEVEL", defLevel, "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
+	format := str("log-format", "STRETCHBOT_LOG_FORMAT", "text", "text or json (STRETCHBOT_LOG_FORMAT)")
 	images := new(bool)
-	if name == "console" {
-		images = fs.Bool("images", true, "save each stretch's picture in ./"+console.PictureDir+" and print its path; false leaves pictures out")
+	if own["images"] {
+		images = fs.Bool("images", true, "save each card's stretch picture in "+console.PictureDir+"/ inside the --out folder and print its path; false leaves pictures out")
 	}
-	if err := fs.Parse(args); err != nil {
-		return Config{}, nil, usagef("%v", err)
+	if err := fs.parse(args, help); err != nil {
+		return Config{}, nil, err
 	}
-	c := Config{Token: Secret(strings.TrimSpace(getenv("DISCORD_TOKEN"))), GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
-	c.NoImages = name == "console" && !*images
+	c := Config{GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, OutDir: *outDir, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
+	if name == "run" {
+		c.Token = Secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))
+	}
+	c.NoImages = own["images"] && !*images
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file")
+	}
+	if c.OutDir != "" {
+		if fi, err := os.Stat(c.OutDir); err != nil || !fi.IsDir() {
+			return c, nil, usagef("--out: %q is not a folder", c.OutDir)
+		}
 	}
 	if c.Grace, err = time.ParseDuration(*grace); err != nil || c.Grace < 0 || c.Grace > 24*time.Hour {
 		return c, nil, usagef("STRETCHBOT_GRACE / --grace: %q is not a duration between 0 and 24h (e.g. 10m)", *grace)
@@ -144,8 +235,20 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 			return c, nil, usagef("STRETCHBOT_HTTP / --http: %q is not an address like :9090 or 127.0.0.1:9090", c.HTTP)
 		}
 	}
+	switch c.BackupSocket = strings.TrimSpace(*backupSocket); {
+	case !own["backup-socket"], c.BackupSocket == "off":
+		c.BackupSocket = ""
+	case c.BackupSocket == "":
+		c.BackupSocket = defaultBackupSocket(c.DB)
+	}
+	if len(c.BackupSocket) > maxSocketPath {
+		return c, nil, usagef("STRETCHBOT_BACKUP_SOCKET / --backup-socket: %q is longer than the %d bytes a Unix socket path may have; choose a shorter path (or off)", c.BackupSocket, maxSocketPath)
+	}
 	c.InteractionsAddr = strings.TrimSpace(*interactions)
-	key := strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
+	key := ""
+	if own["interactions-addr"] {
+		key = strings.TrimSpace(getenv("DISCORD_PUBLIC_KEY"))
+	}
 	switch {
 	case c.InteractionsAddr == "" && key != "":
 		return c, nil, usagef("DISCORD_PUBLIC_KEY is set but STRETCHBOT_INTERACTIONS_ADDR / --interactions-addr is not: set both to receive interactions over HTTP, or neither")
@@ -163,11 +266,14 @@ func parseConfig(name string, args []string, getenv func(string) string, out io.
 	return c, fs.Args(), nil
 }
 
-// logger builds the process logger from the config.
+// logger builds the process logger from the config. Interaction tokens
+// are redacted from everything it writes: errors quote request URLs, and
+// those of interaction callbacks and webhooks carry the token.
 func (c Config) logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logredact.Handler(h))
 }

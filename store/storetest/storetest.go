@@ -7,6 +7,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,6 +43,8 @@ func Run(t *testing.T, h Harness) {
 		{"CreateScheduleValidation", testCreateScheduleValidation},
 		{"CreateScheduleLimit", testCreateScheduleLimit},
 		{"ReminderLimitUnderConcurrency", testReminderLimitUnderConcurrency},
+		{"LimitsUnderConcurrency", testLimitsUnderConcurrency},
+		{"DuplicateNamesTheExisting", testDuplicateNamesTheExisting},
 		{"CreateSchedules", testCreateSchedules},
 		{"MarkFired", testMarkFired},
 		{"MarkFiredConcurrent", testMarkFiredConcurrent},
@@ -87,19 +91,31 @@ const (
 	Guild = "900000000000000001"
 )
 
-// Reminder returns a weekday reminder of owner, ready to create.
+// minutes gives each schedule Reminder and Break make its own time of
+// day, so that none is refused as a duplicate of another.
+var minutes atomic.Int64
+
+// nextSpec returns "M H * * 1-5" for a time of day no earlier call got.
+func nextSpec(hour int) string {
+	n := minutes.Add(1)
+	return fmt.Sprintf("%d %d * * 1-5", n%60, hour+int(n/60)%12)
+}
+
+// Reminder returns a weekday reminder of owner, ready to create, at a
+// time of day no other call of Reminder gave.
 func Reminder(owner string) *stretchbot.Schedule {
 	return &stretchbot.Schedule{
-		Owner: owner, Kind: stretchbot.KindReminder, Spec: "30 7 * * 1-5",
+		Owner: owner, Kind: stretchbot.KindReminder, Spec: nextSpec(7),
 		TimeZone: "Europe/Berlin", Created: T0,
 	}
 }
 
-// Break returns a channel break in Guild set by owner, ready to create.
+// Break returns a channel break in Guild set by owner, ready to create, at
+// a time of day no other call of Break gave.
 func Break(owner string) *stretchbot.Schedule {
 	return &stretchbot.Schedule{
 		Owner: owner, GuildID: Guild, ChannelID: "800000000000000001", Kind: stretchbot.KindBreak,
-		Spec: "0 15 * * 1-5", TimeZone: "America/New_York", Created: T0,
+		Spec: nextSpec(9), TimeZone: "America/New_York", Created: T0,
 	}
 }
 

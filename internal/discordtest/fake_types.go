@@ -169,9 +169,7 @@ type EmbedImage struct {
 }
 
 // Component is a message component: an action row (type 1) holding buttons
-// (type 2) or a select menu (types 3, 5-8), or a text input (type 4); in a
-// Components V2 message also a section (9), text display (10), thumbnail
-// (11), media gallery (12) or container (17).
+// (type 2) or a select menu (types 3, 5-8), or a text input (type 4).
 type Component struct {
 	Type        int              `json:"type"`
 	CustomID    string           `json:"custom_id,omitempty"`
@@ -182,25 +180,31 @@ type Component struct {
 	Placeholder string           `json:"placeholder,omitempty"`
 	Options     []map[string]any `json:"options,omitempty"`
 	Components  []Component      `json:"components,omitempty"`
-	// Components V2 fields.
-	Content     string      `json:"content,omitempty"`     // text display
-	Accessory   *Component  `json:"accessory,omitempty"`   // section
-	Media       *Media      `json:"media,omitempty"`       // thumbnail
-	Description string      `json:"description,omitempty"` // thumbnail
-	Items       []MediaItem `json:"items,omitempty"`       // media gallery
-	AccentColor *int        `json:"accent_color,omitempty"`
+
+	// Components V2 (message flag IS_COMPONENTS_V2).
+	Content     string      `json:"content,omitempty"`      // Text Display
+	Accessory   *Component  `json:"accessory,omitempty"`    // Section: a Thumbnail or a Button
+	Media       *Media      `json:"media,omitempty"`        // Thumbnail
+	Description string      `json:"description,omitempty"`  // Thumbnail: alt text
+	Items       []MediaItem `json:"items,omitempty"`        // Media Gallery
+	File        *Media      `json:"file,omitempty"`         // File
+	AccentColor *int        `json:"accent_color,omitempty"` // Container
+	Spoiler     bool        `json:"spoiler,omitempty"`
+	Divider     *bool       `json:"divider,omitempty"` // Separator
+	Spacing     int         `json:"spacing,omitempty"` // Separator
 }
 
-// Media is an unfurled media item: a URL, "attachment://name" for a file
-// of the same message.
+// Media is a picture or file a V2 component shows: a URL, or
+// attachment://name for a file uploaded with the message.
 type Media struct {
 	URL string `json:"url"`
 }
 
-// MediaItem is one picture of a media gallery.
+// MediaItem is one picture of a Media Gallery, with its alt text.
 type MediaItem struct {
 	Media       Media  `json:"media"`
 	Description string `json:"description,omitempty"`
+	Spoiler     bool   `json:"spoiler,omitempty"`
 }
 
 // Attachment is an attachment entry of a message body.
