@@ -114,6 +114,9 @@ type File struct {
 	ContentType string
 	Data        []byte
 	Description string // alt text
+	// Picture marks a stretch picture: the same bytes every time it is
+	// sent under this name, so a transport may keep a single copy.
+	Picture bool
 }
 
 // Choice is one autocomplete suggestion.

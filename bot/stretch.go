@@ -92,7 +92,7 @@ func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Positio
 		ps = ps[:1]
 	}
 	for _, p := range ps {
-		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt})
+		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt, Picture: true})
 		if thumbnail {
 			r.Cards[0].Thumbnail = p.Name
 		} else {

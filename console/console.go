@@ -21,7 +21,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -395,7 +394,7 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 		writeCard(&b, card)
 	}
 	for _, f := range r.Files {
-		if shownInCard(r, f.Name) {
+		if f.Picture {
 			// A stretch picture: the same file every time, so it is kept
 			// once under its own name rather than saved again.
 			path, err := c.savePicture(f)
@@ -573,17 +572,6 @@ func (c *Console) printLive(ctx context.Context, format string, args ...any) boo
 	}
 	fmt.Fprintf(c.out, format, args...)
 	return true
-}
-
-// shownInCard reports whether a file is a picture shown in one of the
-// reply's cards.
-func shownInCard(r bot.Reply, name string) bool {
-	for _, card := range r.Cards {
-		if card.Thumbnail == name || slices.Contains(card.Images, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // PictureDir is the folder, inside the file folder, that stretch pictures
