@@ -91,11 +91,16 @@ func (s Schedule) Validate() error {
 }
 
 // Describe returns the schedule in words, e.g. "07:30 on weekdays
-// (Europe/Berlin)". Specs that are not of the simple "M H * * DOW" form the
-// bot writes are shown as they are.
+// (Europe/Berlin)" or "once on Fri 13 Mar 2026 at 18:00 (Europe/Berlin)".
+// Specs that are not of the simple "M H * * DOW" form the bot writes are
+// shown as they are.
 func (s Schedule) Describe() string {
 	if s.OneShot() {
-		return "once"
+		loc, err := s.Location()
+		if err != nil || s.At.IsZero() {
+			return "once"
+		}
+		return fmt.Sprintf("once on %s (%s)", s.At.In(loc).Format("Mon 2 Jan 2006 at 15:04"), s.TimeZone)
 	}
 	f := strings.Fields(s.Spec)
 	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
@@ -132,13 +137,20 @@ func LoadLocation(name string) (*time.Location, error) {
 }
 
 // ParseTimeOfDay reads a time of day such as "7:30", "19:30", "7:30pm",
-// "7pm" or "07.30" and returns hour (0–23) and minute.
+// "7pm", "07.30", "0730", "noon" or "midnight" and returns hour (0–23)
+// and minute.
 func ParseTimeOfDay(s string) (hour, minute int, err error) {
 	bad := func() (int, int, error) {
-		return 0, 0, Errorf(EINVALID, "I could not read %q as a time. Try 7:30, 19:30 or 7:30pm.", truncate(s, 32))
+		return 0, 0, Errorf(EINVALID, "I could not read %q as a time. Try 7:30, 19:30, 7:30pm or noon.", truncate(s, 32))
 	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.ReplaceAll(t, " ", "")
+	switch t {
+	case "noon", "midday":
+		return 12, 0, nil
+	case "midnight":
+		return 0, 0, nil
+	}
 	t = strings.ReplaceAll(t, ".", ":")
 	suffix := ""
 	for _, x := range []string{"am", "pm", "a", "p"} {

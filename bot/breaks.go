@@ -20,9 +20,12 @@ func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Sch
 }
 
 func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {
-	spec, loc, err := b.timeAndDays(ctx, in)
+	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
+	}
+	if w.OneTime() {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "A stretch break repeats. Give a time of day such as 15:00, and days: if not every day.")
 	}
 	s := stretchbot.Schedule{Owner: in.UserID, GuildID: in.GuildID, ChannelID: in.ChannelID, Kind: stretchbot.KindBreak, Spec: spec, TimeZone: loc.String(), Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {

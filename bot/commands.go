@@ -50,6 +50,7 @@ var (
 	optTimezone = OptionSpec{Name: "timezone", Description: "Your time zone, e.g. Europe/Berlin (start typing to search)", Autocomplete: true}
 	optDays     = OptionSpec{Name: "days", Description: "daily, weekdays, weekends or a list like mon,wed,fri (default daily)"}
 	optTime     = OptionSpec{Name: "time", Description: "Time of day, e.g. 7:30, 19:30 or 7:30pm", Required: true}
+	optWhen     = OptionSpec{Name: "time", Description: "7:30, 7pm or noon to repeat; once: in 20 minutes, tomorrow 9:00, friday 18:00", Required: true}
 	optID       = OptionSpec{Name: "id", Description: "The number shown by list", Type: OptInteger, Required: true}
 )
 
@@ -78,7 +79,7 @@ func Commands() []CommandSpec {
 				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
 				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
 					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
-						optTime, optDays, optTimezone,
+						optWhen, optDays, optTimezone,
 						{Name: "where", Description: "By direct message or in this channel (default dm)", Choices: []string{"dm", "here"}},
 					}},
 					{Name: "list", Description: "Your reminders"},
