@@ -79,7 +79,9 @@ var durationUnits = map[string]time.Duration{
 // Errors are EINVALID with a message that shows the forms that work.
 func ParseWhen(s string, now time.Time, loc *time.Location) (When, error) {
 	words := whenWords(s)
-	bad := func() (When, error) { return When{}, Errorf(EINVALID, textWhenUnreadable, truncate(strings.TrimSpace(s), 40)) }
+	bad := func() (When, error) {
+		return When{}, Errorf(EINVALID, textWhenUnreadable, truncate(strings.TrimSpace(s), 40))
+	}
 	if len(words) == 0 || len(words) > 8 {
 		return bad()
 	}
