@@ -48,9 +48,10 @@ const (
 	TierEmergency
 )
 
-// RuleVersion identifies the rule set Assess applies; it is stored with every
-// check-in record so old records stay interpretable when the rules change.
-const RuleVersion = "1"
+// RuleVersion identifies the rule set Assess applies (CHECKIN.md, rule
+// version 2); it is stored with every check-in record so old records stay
+// interpretable when the rules change.
+const RuleVersion = "2"
 
 // CheckIn holds one set of answers: the remembered profile (Age, BoneRisk)
 // and the questions asked at every check-in.
@@ -69,19 +70,29 @@ type Assessment struct {
 	Tier        Tier
 	Recheck     time.Duration // self-care only: 24h, 72h or 168h; zero otherwise
 	Reasons     []string      // human-readable, one per rule that fired
-	RuleVersion string        // "1"
+	RuleVersion string        // "2"
 }
 
 // CheckInRecord is everything stored about one check-in. Raw answers to the
 // questions are deliberately absent: only what the privacy rules allow.
+// Build it with CheckInFlow.Record.
 type CheckInRecord struct {
 	UserID      string
 	At          time.Time
-	Age         AgeBand
-	Pain        int
+	Age         AgeBand // AgeNotAsked when the check-in stopped before the age question
+	Pain        int     // 0–10, or PainNotAsked when it stopped before the pain question
 	Tier        Tier
-	RuleVersion string
+	RuleVersion string // RuleVersion of the Assess that gave Tier ("1" or "2")
 }
+
+// Values a CheckInRecord holds for a question the check-in never reached
+// (an answer to Q1–Q5 already made it an emergency). They are outside the
+// valid ranges, so nothing mistakes them for answers: the pain trend skips
+// them, and an export shows -1.
+const (
+	AgeNotAsked  AgeBand = -1
+	PainNotAsked         = -1
+)
 
 // Profile is the part of the check-in asked once and remembered.
 type Profile struct {

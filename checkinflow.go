@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+	"time"
 )
 
 // CheckInQuestion is one screen of the check-in: a prompt and the buttons
@@ -15,6 +15,9 @@ type CheckInQuestion struct {
 	ID      string // "P1", "P2", "Q1".."Q12", as in CHECKIN.md
 	Prompt  string
 	Choices []CheckInChoice
+	// Kept says exactly what happens to the answer: kept, where and for
+	// how long, or not kept. Every screen shows it.
+	Kept string
 }
 
 // CheckInChoice is one possible answer to a CheckInQuestion. Value is what
@@ -30,18 +33,19 @@ type CheckInChoice struct {
 // cause is an old button; the caller should ask the user to start again.
 var ErrCheckInFlowState = errors.New("invalid check-in state")
 
-// checkInStep identifies a question. Steps are in asking order, so the
-// profile comes first and the emergency questions right after it.
+// checkInStep identifies a question. Steps are in asking order: the
+// emergency questions first, so that a first check-in reaches "get help
+// now" in one screen, then the profile (when it is asked), then the rest.
 type checkInStep uint8
 
 const (
-	stepP1 checkInStep = iota
-	stepP2
-	stepQ1
+	stepQ1 checkInStep = iota
 	stepQ2
 	stepQ3
 	stepQ4
 	stepQ5
+	stepP1
+	stepP2
 	stepQ6
 	stepQ7
 	stepQ8
@@ -65,8 +69,8 @@ type CheckInFlow struct {
 }
 
 // NewCheckInFlow starts a check-in. With a nil profile (or one holding an
-// unknown age band), P1 and P2 are asked first; otherwise the remembered
-// profile is used. askInflammatory says whether to ask Q11, which is asked at
+// unknown age band), P1 and P2 are asked right after Q1–Q5; otherwise the
+// remembered profile is used. askInflammatory says whether to ask Q11, which is asked at
 // most weekly; the caller tracks when it was last asked.
 func NewCheckInFlow(profile *Profile, askInflammatory bool) CheckInFlow {
 	f := CheckInFlow{askProfile: profile == nil || !profile.Age.valid(), askInflammatory: askInflammatory}
@@ -150,16 +154,20 @@ func (f CheckInFlow) Answer(value int) (CheckInFlow, error) {
 }
 
 // CheckIn returns the answers as a CheckIn for Assess. Questions an early
-// stop left unasked read as "no", an everyday onset and pain 0: the answer
-// that stopped the flow already makes Assess give the emergency tier. A flow
-// that is not Done gives pain -1, an invalid check-in, so that Assess can
-// never answer self-care to partial answers.
+// stop left unasked read as "no", an everyday onset and pain 0, and an
+// unasked profile as 16–49 without bone risk: none of them fires a rule, and
+// the answer that stopped the flow already makes Assess give the emergency
+// tier. A flow that is not Done gives pain -1, an invalid check-in, so that
+// Assess can never answer self-care to partial answers.
 func (f CheckInFlow) CheckIn() CheckIn {
 	c := CheckIn{
 		Age:      AgeBand(f.vals[stepP1]),
 		BoneRisk: f.vals[stepP2] == 1,
 		Onset:    OnsetEveryday,
 		Pain:     -1,
+	}
+	if f.askProfile && !f.answered(stepP1) {
+		c.Age, c.BoneRisk = Age16To49, false
 	}
 	if f.Done() {
 		c.Pain = 0
@@ -196,29 +204,52 @@ func (f CheckInFlow) CheckIn() CheckIn {
 	return c
 }
 
+// answered reports whether question q has been answered in this flow.
+func (f CheckInFlow) answered(q checkInStep) bool {
+	return slices.Contains(f.steps()[:f.n], q)
+}
+
 // Profile returns the profile answered in this flow (P1 and P2) for the
 // caller to remember. ok is false when there is nothing new to remember:
-// the flow was started with a known profile, or P2 is not answered yet.
+// the flow was started with a known profile, or P2 is not answered (yet, or
+// at all because an emergency answer came first).
 func (f CheckInFlow) Profile() (p Profile, ok bool) {
-	if !f.askProfile || f.n < 2 {
+	if !f.askProfile || !f.answered(stepP2) {
 		return Profile{}, false
 	}
 	return Profile{Age: AgeBand(f.vals[stepP1]), BoneRisk: f.vals[stepP2] == 1}, true
 }
 
+// Record returns the minimum a finished check-in keeps (CHECKIN.md,
+// Privacy): the time, the age band, the pain score, the tier a gave and its
+// rule version, and nothing of the other answers. Questions the flow never
+// reached are recorded as AgeNotAsked and PainNotAsked, never as a guess.
+func (f CheckInFlow) Record(userID string, at time.Time, a Assessment) CheckInRecord {
+	r := CheckInRecord{UserID: userID, At: at, Age: AgeBand(f.vals[stepP1]), Pain: PainNotAsked, Tier: a.Tier, RuleVersion: a.RuleVersion}
+	if f.askProfile && !f.answered(stepP1) {
+		r.Age = AgeNotAsked
+	}
+	if f.answered(stepQ12) {
+		r.Pain = int(f.vals[stepQ12])
+	}
+	return r
+}
+
 // Encoding of a flow, all in the alphabet below so it is safe in a Discord
 // custom_id:
 //
-//	version '1' | flags | answer count | [age, bone risk] | answers... | check
+//	version '2' | flags | answer count | [age, bone risk] | answers... | check
 //
 // flags is '0'+(1 if the profile is asked)+(2 if Q11 is asked); the profile
 // pair is present only when the profile was given, not asked; each answer
 // is one character ('0'..'9', 'a' for 10). The count makes truncation
 // detectable and the Luhn mod 36 check character catches any single changed
 // character, so a garbled button is rejected instead of silently changing
-// an answer. At most 18 characters.
+// an answer. At most 18 characters. Version 2 asks Q1–Q5 before the
+// profile; a version 1 button (answers in the old order) is refused as
+// expired rather than read in the wrong order.
 const (
-	flowVersion  = '1'
+	flowVersion  = '2'
 	flowAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
 )
 
@@ -321,70 +352,14 @@ func luhn36(digits []int) int {
 	return (n - sum%n) % n
 }
 
-// checkInQuestion builds the question for step q. It builds a fresh value on
-// every call so callers may keep or change it without touching shared state.
-func checkInQuestion(q checkInStep) CheckInQuestion {
-	yesNo := []CheckInChoice{{1, "Yes"}, {0, "No"}}
-	yesNoNotSure := []CheckInChoice{
-		{int(AnswerYes), "Yes"}, {int(AnswerNo), "No"}, {int(AnswerNotSure), "Not sure"},
-	}
-	switch q {
-	case stepP1:
-		return CheckInQuestion{"P1", "How old are you?", []CheckInChoice{
-			{int(AgeUnder16), "Under 16"},
-			{int(Age16To49), "16 to 49"},
-			{int(Age50To64), "50 to 64"},
-			{int(Age65Plus), "65 or over"},
-		}}
-	case stepP2:
-		return CheckInQuestion{"P2", "Has a doctor told you that you have osteoporosis (thin, fragile bones), or have you taken steroid tablets for 3 months or longer?", yesNo}
-	case stepQ1:
-		return CheckInQuestion{"Q1", "Do you have numbness or pins and needles between your legs, around your genitals or around your bottom?", yesNoNotSure}
-	case stepQ2:
-		return CheckInQuestion{"Q2", "Is anything new with your bladder, bowels or sexual feeling? For example trouble peeing or holding it in, bowel accidents, or less feeling during sex.", yesNoNotSure}
-	case stepQ3:
-		return CheckInQuestion{"Q3", "Do both of your legs feel weak, or is weakness in a leg getting worse?", yesNoNotSure}
-	case stepQ4:
-		return CheckInQuestion{"Q4", "Did this pain start with a serious accident, such as a road crash or a fall from a height?", yesNo}
-	case stepQ5:
-		return CheckInQuestion{"Q5", "Do you have chest pain or trouble breathing, or do you feel seriously unwell?", yesNo}
-	case stepQ6:
-		return CheckInQuestion{"Q6", "Do you have a fever, or are you shivering, as well as the back pain?", yesNo}
-	case stepQ7:
-		return CheckInQuestion{"Q7", "Have you ever had cancer, or are you losing weight without trying to?", yesNo}
-	case stepQ8:
-		return CheckInQuestion{"Q8", "How did this bout of back pain start?", []CheckInChoice{
-			{int(OnsetFall), "A fall"},
-			{int(OnsetLifting), "Lifting or twisting"},
-			{int(OnsetEveryday), "Everyday strain: tiredness, long sitting, heat, no warm-up, too little water"},
-			{int(OnsetUsual), "My usual back pain, already checked by a clinician"},
-			{int(OnsetNewMedicine), "After I started a new medicine"},
-			{int(OnsetUnknown), "No clear reason"},
-		}}
-	case stepQ9:
-		return CheckInQuestion{"Q9", "Is the pain there all night long, without easing when you rest?", yesNo}
-	case stepQ10:
-		return CheckInQuestion{"Q10", "Has this lasted 4 weeks or more without getting better, or is it getting worse, even though you stretch?", yesNo}
-	case stepQ11:
-		return CheckInQuestion{"Q11", "Do you wake up stiff for more than half an hour, with the stiffness easing once you move? Or does pain wake you in the second half of the night?", yesNo}
-	case stepQ12:
-		pain := make([]CheckInChoice, 11)
-		for i := range pain {
-			pain[i] = CheckInChoice{i, strconv.Itoa(i)}
-		}
-		return CheckInQuestion{"Q12", "How bad is your pain right now, from 0 (no pain) to 10 (the worst you can imagine)?", pain}
-	}
-	return CheckInQuestion{}
-}
-
 // AskedInflammatory reports whether this flow asked Q11 (it is asked at
 // most weekly, so the caller remembers when it last was).
 func (f CheckInFlow) AskedInflammatory() bool {
-	return f.askInflammatory && slices.Contains(f.steps()[:f.n], stepQ11)
+	return f.askInflammatory && f.answered(stepQ11)
 }
 
 // PainAnswered reports whether Q12 (pain now) was answered; a flow stopped
 // early by a red flag never asks it, and its pain must not enter the trend.
 func (f CheckInFlow) PainAnswered() bool {
-	return slices.Contains(f.steps()[:f.n], stepQ12)
+	return f.answered(stepQ12)
 }

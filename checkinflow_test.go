@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"pgregory.net/rapid"
@@ -47,7 +48,10 @@ func roundTrip(t *testing.T, f CheckInFlow) {
 
 func TestCheckInFlowPaths(t *testing.T) {
 	no, yes, notSure := int(AnswerNo), int(AnswerYes), int(AnswerNotSure)
-	all := []string{"P1", "P2", "Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q10", "Q11", "Q12"}
+	// Q1–Q5 first, so a first check-in reaches "get help now" in one
+	// screen, then the profile (first check-in only), then the rest.
+	all := []string{"Q1", "Q2", "Q3", "Q4", "Q5", "P1", "P2", "Q6", "Q7", "Q8", "Q9", "Q10", "Q11", "Q12"}
+	withoutProfile := []string{"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q10", "Q11", "Q12"}
 	known := &Profile{Age: Age50To64, BoneRisk: true}
 	tests := []struct {
 		name         string
@@ -61,45 +65,54 @@ func TestCheckInFlowPaths(t *testing.T) {
 	}{
 		{
 			name: "self-care through every question", inflammatory: true,
-			answers:    []int{int(Age16To49), 0, no, no, no, 0, 0, 0, 0, int(OnsetEveryday), 0, 0, 0, 5},
+			answers:    []int{no, no, no, 0, 0, int(Age16To49), 0, 0, 0, int(OnsetEveryday), 0, 0, 0, 5},
 			ids:        all,
 			want:       CheckIn{Age: Age16To49, Onset: OnsetEveryday, Pain: 5},
 			tier:       TierSelfCare,
 			newProfile: true,
 		},
 		{
-			name: "early stop at Q1 not sure", inflammatory: true,
-			answers:    []int{int(Age65Plus), 1, notSure},
-			ids:        all[:3],
-			want:       CheckIn{Age: Age65Plus, BoneRisk: true, SaddleNumbness: AnswerNotSure, Onset: OnsetEveryday},
-			tier:       TierEmergency,
-			newProfile: true,
+			// A first check-in: one screen to the emergency answer, and the
+			// unasked profile reads as 16–49 without bone risk, which fires
+			// no rule of its own.
+			name: "first check-in stops at Q1 not sure", inflammatory: true,
+			answers: []int{notSure},
+			ids:     all[:1],
+			want:    CheckIn{Age: Age16To49, SaddleNumbness: AnswerNotSure, Onset: OnsetEveryday},
+			tier:    TierEmergency,
+		},
+		{
+			name:    "first check-in stops at Q5 yes",
+			answers: []int{no, no, no, 0, 1},
+			ids:     all[:5],
+			want:    CheckIn{Age: Age16To49, Unwell: true, Onset: OnsetEveryday},
+			tier:    TierEmergency,
 		},
 		{
 			name: "early stop at Q3 yes", profile: known,
 			answers: []int{no, no, yes},
-			ids:     all[2:5],
+			ids:     all[:3],
 			want:    CheckIn{Age: Age50To64, BoneRisk: true, LegWeakness: AnswerYes, Onset: OnsetEveryday},
 			tier:    TierEmergency,
 		},
 		{
 			name: "early stop at Q5 yes", profile: known,
 			answers: []int{no, no, no, 0, 1},
-			ids:     all[2:7],
+			ids:     all[:5],
 			want:    CheckIn{Age: Age50To64, BoneRisk: true, Unwell: true, Onset: OnsetEveryday},
 			tier:    TierEmergency,
 		},
 		{
 			name: "profile not asked when known, Q11 skipped", profile: known,
 			answers: []int{no, no, no, 0, 0, 0, 0, int(OnsetLifting), 0, 0, 10},
-			ids:     []string{"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "Q10", "Q12"},
+			ids:     slices.Delete(slices.Clone(withoutProfile), 10, 11),
 			want:    CheckIn{Age: Age50To64, BoneRisk: true, Onset: OnsetLifting, Pain: 10},
 			tier:    TierSeeDoctorToday,
 		},
 		{
 			name:    "profile with unknown age is asked again",
 			profile: &Profile{Age: 7},
-			answers: []int{int(AgeUnder16), 0, no, no, no, 0, 0, 0, 0, int(OnsetUsual), 0, 0, 0},
+			answers: []int{no, no, no, 0, 0, int(AgeUnder16), 0, 0, 0, int(OnsetUsual), 0, 0, 0},
 			ids:     slices.Delete(slices.Clone(all), 12, 13),
 			want:    CheckIn{Age: AgeUnder16, Onset: OnsetUsual},
 			tier:    TierSeeDoctorSoon, newProfile: true,
@@ -150,8 +163,8 @@ func TestCheckInFlowRejectsInvalidAnswer(t *testing.T) {
 		prefix  []int // answers before the bad one
 		bad     int
 	}{
-		{"P1 age 4", nil, nil, 4},
-		{"P2 value 2", nil, []int{1}, 2},
+		{"P1 age 4", nil, []int{0, 0, 0, 0, 0}, 4},
+		{"P2 value 2", nil, []int{0, 0, 0, 0, 0, 1}, 2},
 		{"Q1 negative", &Profile{}, nil, -1},
 		{"Q1 value 3", &Profile{}, nil, 3},
 		{"Q4 not sure is not offered", &Profile{}, []int{0, 0, 0}, int(AnswerNotSure)},
@@ -221,11 +234,12 @@ func TestCheckInQuestions(t *testing.T) {
 }
 
 func TestDecodeCheckInFlowRejects(t *testing.T) {
-	f, _ := run(t, NewCheckInFlow(nil, true), 1, 0, 0, 0, 0, 0, 0, 0)
+	f, _ := run(t, NewCheckInFlow(nil, true), 0, 0, 0, 0, 0, 1, 0, 0)
 	good := f.Encode()
 	tests := []struct{ name, s string }{
 		{"empty", ""},
-		{"future version", "2" + good[1:]},
+		{"future version", "3" + good[1:]},
+		{"version 1 (profile first)", "1" + good[1:]},
 		{"letter version", "v" + good[1:]},
 		{"only version", "1"},
 		{"truncated by one", good[:len(good)-1]},
@@ -235,13 +249,14 @@ func TestDecodeCheckInFlowRejects(t *testing.T) {
 		{"punctuation", good[:3] + ":" + good[4:]},
 		{"non-ASCII", good[:3] + "é" + good[4:]},
 		{"too long", "1" + strings.Repeat("0", 60)},
-		{"bad flags", func() string { return withCheck("140") }()},
-		{"answer after early stop", withCheck("103" + "00" + "1" + "0" + "0")},
-		{"answer out of range", withCheck("101" + "00" + "5")},
-		{"profile age out of range", withCheck("100" + "40")},
-		{"count too high", withCheck("102" + "00" + "0")},
-		{"count too low", withCheck("100" + "00" + "0")},
-		{"missing profile", withCheck("100")},
+		{"bad flags", func() string { return withCheck("240") }()},
+		{"answer after early stop", withCheck("203" + "00" + "1" + "0" + "0")},
+		{"answer out of range", withCheck("201" + "00" + "5")},
+		{"profile age out of range", withCheck("200" + "40")},
+		{"count too high", withCheck("202" + "00" + "0")},
+		{"count too low", withCheck("200" + "00" + "0")},
+		{"missing profile", withCheck("200")},
+		{"age answer out of range", withCheck("116" + "00000" + "4")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -320,9 +335,12 @@ func TestCheckInFlowProperties(t *testing.T) {
 func FuzzDecodeCheckInFlow(f *testing.F) {
 	start := NewCheckInFlow(nil, true)
 	f.Add(start.Encode())
-	g, _ := start.Answer(int(Age65Plus))
-	g, _ = g.Answer(1)
-	g, _ = g.Answer(int(AnswerNotSure))
+	g, _ := start.Answer(int(AnswerNotSure))
+	f.Add(g.Encode())
+	g = start
+	for _, v := range []int{0, 0, 0, 0, 0, int(Age65Plus), 1} {
+		g, _ = g.Answer(v)
+	}
 	f.Add(g.Encode())
 	f.Add(NewCheckInFlow(&Profile{Age: Age16To49}, false).Encode())
 	f.Add("")
@@ -348,4 +366,43 @@ func FuzzDecodeCheckInFlow(f *testing.F) {
 		flow.CheckIn()
 		flow.Profile()
 	})
+}
+
+// TestCheckInFlowRecord: a record keeps the age band and pain score only
+// when they were answered (or known), and never a guess.
+func TestCheckInFlowRecord(t *testing.T) {
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		profile *Profile
+		answers []int
+		age     AgeBand
+		pain    int
+		profOK  bool
+	}{
+		{"first check-in stopped at Q1", nil, []int{int(AnswerYes)}, AgeNotAsked, PainNotAsked, false},
+		{"known profile stopped at Q4", &Profile{Age: Age65Plus}, []int{0, 0, 0, 1}, Age65Plus, PainNotAsked, false},
+		{"first check-in to the end", nil, []int{0, 0, 0, 0, 0, int(Age50To64), 1, 0, 0, int(OnsetLifting), 0, 0, 7}, Age50To64, 7, true},
+		{"known profile to the end", &Profile{Age: Age16To49}, []int{0, 0, 0, 0, 0, 0, 0, int(OnsetEveryday), 0, 0, 0}, Age16To49, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _ := run(t, NewCheckInFlow(tt.profile, false), tt.answers...)
+			if !f.Done() {
+				t.Fatal("not done")
+			}
+			a := Assess(f.CheckIn(), nil)
+			rec := f.Record("7", at, a)
+			want := CheckInRecord{UserID: "7", At: at, Age: tt.age, Pain: tt.pain, Tier: a.Tier, RuleVersion: "2"}
+			if rec != want {
+				t.Errorf("Record = %+v, want %+v", rec, want)
+			}
+			if _, ok := f.Profile(); ok != tt.profOK {
+				t.Errorf("Profile ok = %v, want %v", ok, tt.profOK)
+			}
+			if strings.Contains(strings.Join(a.Reasons, " "), "under 16") {
+				t.Errorf("an unasked age fired the under-16 rule: %q", a.Reasons)
+			}
+		})
+	}
 }

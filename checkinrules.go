@@ -123,33 +123,7 @@ func (c CheckIn) Validate() error {
 	return fmt.Errorf("%w: %w", ErrInvalidCheckIn, errors.Join(probs...))
 }
 
-// Reasons shown to the user, one per rule that fired. They are in our own
-// words and say which answer decided the result, not what it might mean.
-const (
-	reasonSaddle       = "You have numbness or tingling around the groin, genitals or back passage."
-	reasonSaddleDoubt  = "You could not rule out numbness or tingling around the groin, genitals or back passage; for this, any doubt counts as yes."
-	reasonBladder      = "You have a new change in bladder, bowel or sexual control or feeling."
-	reasonBladderDoubt = "You could not rule out a new change in bladder, bowel or sexual control or feeling; for this, any doubt counts as yes."
-	reasonLegs         = "You have weakness in both legs, or leg weakness that is getting worse."
-	reasonLegsDoubt    = "You could not rule out weakness in both legs or worsening leg weakness; for this, any doubt counts as yes."
-	reasonInjury       = "The pain began with a serious accident, such as a road crash or a fall from a height."
-	reasonUnwell       = "You have chest pain, trouble breathing, or feel seriously unwell."
-	reasonFever        = "You have a fever or shivers together with the back pain."
-	reasonCancer       = "You have had cancer, or you are losing weight without trying."
-	reasonNightPain    = "The pain stays all night and resting does not ease it."
-	reasonFracture     = "The pain began with a fall or with lifting or twisting, and your age or bone health makes a fracture more likely."
-	reasonUnder16      = "This bot is made for people aged 16 and over, so a doctor should guide your back care."
-	reasonFall         = "The pain began with a fall."
-	reasonNewMedicine  = "The pain began after you started a new medicine."
-	reasonNoCause      = "There is no clear reason for this episode."
-	reasonNotImproving = "It has lasted 4 weeks or more and is not getting better with stretching."
-	reasonInflammatory = "Long morning stiffness that eases as you move, or pain that wakes you late at night, is worth a doctor's look."
-	reasonTrendSevere  = "Your pain was 7 or more in at least 3 of your last 7 check-ins."
-	reasonTrendRising  = "Your last 3 pain scores are well above the ones before them."
-	reasonIncomplete   = "Some answers were missing or not valid, so the check-in could not rule everything out."
-)
-
-// Pain-trend window and thresholds of rule version 1.
+// Pain-trend window and thresholds (unchanged since rule version 1).
 const (
 	trendWindow     = 7 // the last 7 scores of the series count
 	trendSevere     = 7 // a score this high is a severe episode
@@ -159,7 +133,12 @@ const (
 	trendRisingGap  = 2 // ...the median of the earlier ones, by at least this
 )
 
-// Assess applies the rules of CHECKIN.md (rule version 1) to one check-in.
+// Thresholds of rule version 2 that depend on the pain score.
+const (
+	olderSeverePain = 7 // at 65 or over, new pain this high is "soon"
+)
+
+// Assess applies the rules of CHECKIN.md (rule version 2) to one check-in.
 // history holds the earlier pain scores, oldest first, not including in.Pain;
 // values outside 0–10 in it are ignored, as is in.Pain if it is outside 0–10,
 // so one bad stored record cannot skew the trend.
@@ -204,20 +183,36 @@ func Assess(in CheckIn, history []int) Assessment {
 	if in.Fever {
 		fire(TierSeeDoctorToday, reasonFever)
 	}
-	if in.Cancer {
+	// Cancer with new pain needs checking within a day; with the person's
+	// usual pain, which a clinician has already checked, within days.
+	usual := in.Onset == OnsetUsual
+	if in.Cancer && !usual {
 		fire(TierSeeDoctorToday, reasonCancer)
 	}
 	if in.NightPain {
 		fire(TierSeeDoctorToday, reasonNightPain)
 	}
-	if (in.Onset == OnsetFall || in.Onset == OnsetLifting) && (in.Age == Age65Plus || in.BoneRisk) {
-		fire(TierSeeDoctorToday, reasonFracture)
+	if in.Onset == OnsetFall || in.Onset == OnsetLifting {
+		switch older := in.Age == Age65Plus; {
+		case older && in.BoneRisk:
+			fire(TierSeeDoctorToday, reasonFractureBoth)
+		case older:
+			fire(TierSeeDoctorToday, reasonFractureAge)
+		case in.BoneRisk:
+			fire(TierSeeDoctorToday, reasonFractureBones)
+		}
 	}
 
 	// Soon: outside the bot's scope, no common cause, not responding to
 	// stretching, possibly inflammatory, or a worrying pain trend.
 	if in.Age == AgeUnder16 {
 		fire(TierSeeDoctorSoon, reasonUnder16)
+	}
+	if in.Cancer && usual {
+		fire(TierSeeDoctorSoon, reasonCancerUsual)
+	}
+	if in.Age == Age65Plus && painValid(in.Pain) && in.Pain >= olderSeverePain && !usual {
+		fire(TierSeeDoctorSoon, reasonOlderSevere)
 	}
 	switch in.Onset {
 	case OnsetFall:

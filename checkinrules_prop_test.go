@@ -91,14 +91,27 @@ func TestAssessProperties(t *testing.T) {
 			t.Fatalf("red flag gave %v, want emergency", a.Tier)
 		}
 
-		anyRule := redFlag || in.Fever || in.Cancer || in.NightPain ||
-			in.Age == AgeUnder16 || in.Onset == OnsetFall || in.Onset == OnsetLifting && in.BoneRisk ||
-			in.Onset == OnsetLifting && in.Age == Age65Plus ||
-			in.Onset == OnsetNewMedicine || in.Onset == OnsetUnknown ||
+		// The tiers restated straight from CHECKIN.md, rule version 2.
+		usual := in.Onset == OnsetUsual
+		fragile := in.Age == Age65Plus || in.BoneRisk
+		injury := in.Onset == OnsetFall || in.Onset == OnsetLifting
+		today := in.Fever || in.NightPain || in.Cancer && !usual || injury && fragile
+		soon := in.Age == AgeUnder16 || in.Cancer && usual ||
+			in.Age == Age65Plus && in.Pain >= 7 && in.Pain <= 10 && !usual ||
+			in.Onset == OnsetFall || in.Onset == OnsetNewMedicine || in.Onset == OnsetUnknown ||
 			in.NotImproving || in.Inflammatory || refTrend(in.Pain, history) ||
 			in.Validate() != nil
-		if anyRule == (a.Tier == TierSelfCare) {
-			t.Fatalf("a rule fired = %v but tier = %v (reasons %q)", anyRule, a.Tier, a.Reasons)
+		want := TierSelfCare
+		switch {
+		case redFlag:
+			want = TierEmergency
+		case today:
+			want = TierSeeDoctorToday
+		case soon:
+			want = TierSeeDoctorSoon
+		}
+		if a.Tier != want {
+			t.Fatalf("tier = %v, want %v (reasons %q)", a.Tier, want, a.Reasons)
 		}
 		if (a.Tier == TierSelfCare) != (len(a.Reasons) == 0) {
 			t.Fatalf("tier %v with reasons %q", a.Tier, a.Reasons)

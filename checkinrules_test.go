@@ -43,20 +43,40 @@ func TestAssessRules(t *testing.T) {
 
 		// Today.
 		{"Q6 fever", with(func(c *CheckIn) { c.Fever = true }), nil, TierSeeDoctorToday, []string{reasonFever}},
-		{"Q7 cancer", with(func(c *CheckIn) { c.Cancer = true }), nil, TierSeeDoctorToday, []string{reasonCancer}},
 		{"Q9 night pain", with(func(c *CheckIn) { c.NightPain = true }), nil, TierSeeDoctorToday, []string{reasonNightPain}},
+
+		// Q7 cancer (or weight loss): today unless it is the person's usual,
+		// already-checked pain (rule version 2), for every other onset.
+		{"Q7 cancer, everyday cause", with(func(c *CheckIn) { c.Cancer = true }), nil, TierSeeDoctorToday, []string{reasonCancer}},
+		{"Q7 cancer, lifting", with(func(c *CheckIn) { c.Cancer = true; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonCancer}},
+		{"Q7 cancer, no clear reason", with(func(c *CheckIn) { c.Cancer = true; c.Onset = OnsetUnknown }), nil, TierSeeDoctorToday, []string{reasonCancer, reasonNoCause}},
+		{"Q7 cancer, usual pain is soon", with(func(c *CheckIn) { c.Cancer = true; c.Onset = OnsetUsual }), nil, TierSeeDoctorSoon, []string{reasonCancerUsual}},
+		{"Q7 cancer, usual pain, 65+ and pain 10 is still soon", with(func(c *CheckIn) { c.Cancer = true; c.Onset = OnsetUsual; c.Age = Age65Plus; c.Pain = 10 }), nil, TierSeeDoctorSoon, []string{reasonCancerUsual}},
+		{"Q7 cancer, usual pain with fever is today", with(func(c *CheckIn) { c.Cancer = true; c.Onset = OnsetUsual; c.Fever = true }), nil, TierSeeDoctorToday, []string{reasonFever, reasonCancerUsual}},
+		{"usual pain without cancer", with(func(c *CheckIn) { c.Onset = OnsetUsual }), nil, TierSelfCare, nil},
 
 		// Age bands 64/65 and bone risk with and without lifting/fall.
 		{"age 50-64 lifting", with(func(c *CheckIn) { c.Age = Age50To64; c.Onset = OnsetLifting }), nil, TierSelfCare, nil},
-		{"age 65+ lifting", with(func(c *CheckIn) { c.Age = Age65Plus; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFracture}},
+		{"age 65+ lifting", with(func(c *CheckIn) { c.Age = Age65Plus; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFractureAge}},
 		{"age 50-64 fall", with(func(c *CheckIn) { c.Age = Age50To64; c.Onset = OnsetFall }), nil, TierSeeDoctorSoon, []string{reasonFall}},
-		{"age 65+ fall", with(func(c *CheckIn) { c.Age = Age65Plus; c.Onset = OnsetFall }), nil, TierSeeDoctorToday, []string{reasonFracture, reasonFall}},
+		{"age 65+ fall", with(func(c *CheckIn) { c.Age = Age65Plus; c.Onset = OnsetFall }), nil, TierSeeDoctorToday, []string{reasonFractureAge, reasonFall}},
 		{"age 65+ everyday cause", with(func(c *CheckIn) { c.Age = Age65Plus }), nil, TierSelfCare, nil},
-		{"bone risk lifting", with(func(c *CheckIn) { c.BoneRisk = true; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFracture}},
-		{"bone risk fall", with(func(c *CheckIn) { c.BoneRisk = true; c.Onset = OnsetFall }), nil, TierSeeDoctorToday, []string{reasonFracture, reasonFall}},
+		{"bone risk lifting", with(func(c *CheckIn) { c.BoneRisk = true; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFractureBones}},
+		{"bone risk fall", with(func(c *CheckIn) { c.BoneRisk = true; c.Onset = OnsetFall }), nil, TierSeeDoctorToday, []string{reasonFractureBones, reasonFall}},
+		{"65+ with bone risk lifting", with(func(c *CheckIn) { c.Age = Age65Plus; c.BoneRisk = true; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFractureBoth}},
 		{"bone risk everyday cause", with(func(c *CheckIn) { c.BoneRisk = true }), nil, TierSelfCare, nil},
 		{"bone risk usual pain", with(func(c *CheckIn) { c.BoneRisk = true; c.Onset = OnsetUsual }), nil, TierSelfCare, nil},
 		{"lifting without risk", with(func(c *CheckIn) { c.Onset = OnsetLifting }), nil, TierSelfCare, nil},
+
+		// New pain of 7 or more at 65 or over is soon (rule version 2):
+		// boundaries on age band, pain score and onset.
+		{"65+ pain 6", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 6 }), nil, TierSelfCare, nil},
+		{"65+ pain 7", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 7 }), nil, TierSeeDoctorSoon, []string{reasonOlderSevere}},
+		{"65+ pain 10", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 10 }), nil, TierSeeDoctorSoon, []string{reasonOlderSevere}},
+		{"50-64 pain 10", with(func(c *CheckIn) { c.Age = Age50To64; c.Pain = 10 }), nil, TierSelfCare, nil},
+		{"65+ pain 9 usual pain", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 9; c.Onset = OnsetUsual }), nil, TierSelfCare, nil},
+		{"65+ pain 7 no clear reason", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 7; c.Onset = OnsetUnknown }), nil, TierSeeDoctorSoon, []string{reasonOlderSevere, reasonNoCause}},
+		{"65+ pain 8 lifting is today", with(func(c *CheckIn) { c.Age = Age65Plus; c.Pain = 8; c.Onset = OnsetLifting }), nil, TierSeeDoctorToday, []string{reasonFractureAge, reasonOlderSevere}},
 
 		// Soon.
 		{"under 16", with(func(c *CheckIn) { c.Age = AgeUnder16 }), nil, TierSeeDoctorSoon, []string{reasonUnder16}},
@@ -73,6 +93,7 @@ func TestAssessRules(t *testing.T) {
 			c.Onset = OnsetUnknown
 		}), nil, TierEmergency, []string{reasonUnwell, reasonFever, reasonUnder16, reasonNoCause}},
 		{"today beats soon", with(func(c *CheckIn) { c.Cancer = true; c.NotImproving = true }), nil, TierSeeDoctorToday, []string{reasonCancer, reasonNotImproving}},
+		{"pain 10 everyday cause is self-care", with(func(c *CheckIn) { c.Pain = 10 }), nil, TierSelfCare, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,8 +104,8 @@ func TestAssessRules(t *testing.T) {
 			if !slices.Equal(got.Reasons, tt.reasons) {
 				t.Errorf("reasons = %q, want %q", got.Reasons, tt.reasons)
 			}
-			if got.RuleVersion != "1" {
-				t.Errorf("rule version = %q, want 1", got.RuleVersion)
+			if got.RuleVersion != "2" {
+				t.Errorf("rule version = %q, want 2", got.RuleVersion)
 			}
 			if got.Tier != TierSelfCare && got.Recheck != 0 {
 				t.Errorf("recheck = %v for tier %v, want 0", got.Recheck, got.Tier)

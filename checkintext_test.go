@@ -3,6 +3,7 @@ package stretchbot
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,122 +11,345 @@ import (
 	"unicode/utf8"
 )
 
-func TestAssessmentTexts(t *testing.T) {
+// result builds the screen for a on a check-in that answered every
+// question (pain from the check-in), for a person without limits.
+func result(t *testing.T, in CheckIn, history []int) CheckInResult {
+	t.Helper()
+	c, err := DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Assess(in, history)
+	rec := CheckInRecord{UserID: "1", At: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), Age: in.Age, Pain: in.Pain, Tier: a.Tier, RuleVersion: a.RuleVersion}
+	u := User{ID: "1", Profile: &Profile{Age: in.Age, BoneRisk: in.BoneRisk}}
+	if a.PausesReminders() {
+		u.Paused = PauseCheckIn
+	}
+	return CheckInResult{Assessment: a, Record: rec, ProfileKept: true, Offer: c.Offer(u, &rec, Filter{}, rec.At)}
+}
+
+// held turns r into the result of a check-in made while an earlier
+// emergency answer of 3 March still held stretches.
+func held(r CheckInResult) CheckInResult {
+	r.Held = true
+	r.Earlier = &CheckInRecord{Tier: TierEmergency}
+	r.EarlierWhen = "3 March"
+	r.Offer.held = true
+	return r
+}
+
+func TestCheckInResultScreens(t *testing.T) {
 	tests := []struct {
 		name    string
-		a       Assessment
+		r       CheckInResult
 		heading string
-		first   string // prefix of the first line of Action
-		has     []string
+		first   string   // the body starts with this
+		has     []string // in this order
+		hasNot  []string
+		actions []CheckInAction
 		pauses  bool
 	}{
 		{
 			name:    "emergency",
-			a:       Assess(with(func(c *CheckIn) { c.SaddleNumbness = AnswerNotSure }), nil),
+			r:       result(t, with(func(c *CheckIn) { c.SaddleNumbness = AnswerNotSure }), nil),
 			heading: "Get medical help now",
-			first:   "Call your local emergency number now",
-			has:     []string{"911 in the US and Canada", "999 in the UK", "112 in the EU", "000 in Australia", "emergency department", reasonSaddleDoubt},
+			first:   EmergencyAction,
+			has:     []string{"911 in the US and Canada", "999 in the UK", "112 in the EU", "000 in Australia", "emergency department", emergencyWhy, "paused", reasonSaddleDoubt, "For 90 days I keep", disclaimer},
+			hasNot:  []string{"If in doubt", "/checkin", SafetyNet, "Stretch now"},
+			pauses:  true,
+		},
+		{
+			name:    "emergency after an earlier emergency still starts with the action",
+			r:       held(result(t, with(func(c *CheckIn) { c.Unwell = true }), nil)),
+			heading: "Get medical help now",
+			first:   EmergencyAction,
+			has:     []string{"Your check-in on 3 March also advised you to get medical help straight away.", reasonUnwell},
+			hasNot:  []string{"If in doubt", ClearedLabel},
 			pauses:  true,
 		},
 		{
 			name:    "today",
-			a:       Assess(with(func(c *CheckIn) { c.Fever = true }), nil),
+			r:       result(t, with(func(c *CheckIn) { c.Fever = true }), nil),
 			heading: "See a doctor today",
-			first:   "Contact a doctor today",
-			has:     []string{"urgent care", "telephone health advice line", "paused", reasonFever},
+			first:   todayAction,
+			has:     []string{"urgent care", "telephone health advice line", "paused", reasonFever, SafetyNet, "kept", disclaimerInDoubt},
+			pauses:  true,
+		},
+		{
+			name:    "today after an earlier emergency recalls it first",
+			r:       held(result(t, with(func(c *CheckIn) { c.Fever = true }), nil)),
+			heading: "See a doctor today",
+			first:   "Your check-in on 3 March also advised you to get medical help straight away.",
+			has:     []string{todayAction, reasonFever, SafetyNet},
+			hasNot:  []string{ClearedLabel},
 			pauses:  true,
 		},
 		{
 			name:    "soon",
-			a:       Assess(with(func(c *CheckIn) { c.NotImproving = true }), nil),
+			r:       result(t, with(func(c *CheckIn) { c.NotImproving = true }), nil),
 			heading: "See a doctor in the next few days",
-			first:   "Book an appointment with a doctor or a physiotherapist",
-			has:     []string{"gentle stretching", reasonNotImproving},
+			first:   soonAction,
+			has:     []string{soonStretching, reasonNotImproving, SafetyNet, disclaimerInDoubt},
+			hasNot:  []string{"safe during a spasm"},
 		},
 		{
-			name:    "self-care pain 3",
-			a:       Assess(calm(), nil),
+			name:    "soon with pain 8 keeps to spasm-safe stretches",
+			r:       result(t, with(func(c *CheckIn) { c.Onset = OnsetUnknown; c.Pain = 8 }), nil),
+			heading: "See a doctor in the next few days",
+			first:   soonAction,
+			has:     []string{soonStretching, severePainNote, reasonNoCause, SafetyNet},
+		},
+		{
+			name:    "soon while held asks whether they have been seen",
+			r:       held(result(t, with(func(c *CheckIn) { c.NotImproving = true }), nil)),
+			heading: "See a doctor in the next few days",
+			first:   "Your check-in on 3 March advised you to get medical help straight away",
+			has:     []string{"Have you been checked by a clinician?", ClearedLabel, soonAction, SafetyNet},
+			hasNot:  []string{soonStretching},
+			actions: []CheckInAction{ActionCleared},
+		},
+		{
+			name:    "self-care pain 2",
+			r:       result(t, calm(), nil),
 			heading: "Keep stretching",
-			first:   "Keep up your routine",
-			has:     []string{"/stretch now", "in a week"},
+			first:   keepStretching,
+			has:     []string{"Check in again in 7 days", noWarningSigns, SafetyNet, "your pain score and your age band", "No other answer is kept", disclaimerInDoubt},
+			hasNot:  []string{"nothing", "None of your answers", flareAdvice},
+			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
 		},
 		{
 			name:    "self-care pain 5",
-			a:       Assess(with(func(c *CheckIn) { c.Pain = 5 }), nil),
+			r:       result(t, with(func(c *CheckIn) { c.Pain = 5 }), nil),
 			heading: "Keep stretching",
-			first:   "Keep up your routine",
-			has:     []string{"in 3 days"},
+			first:   keepStretching,
+			has:     []string{"Check in again in 3 days", noWarningSigns, SafetyNet},
+			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
 		},
 		{
-			name:    "self-care pain 9",
-			a:       Assess(with(func(c *CheckIn) { c.Pain = 9 }), nil),
+			name:    "self-care pain 10 first says how to get through the flare",
+			r:       result(t, with(func(c *CheckIn) { c.Pain = 10 }), nil),
 			heading: "Keep stretching",
-			first:   "Keep up your routine",
-			has:     []string{"tomorrow"},
+			first:   flareAdvice,
+			has:     []string{"rest", "keep moving gently", "pharmacist", "not easing within a few days", keepStretching, severePainNote, "Check in again in 1 day", noWarningSigns, SafetyNet},
+			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
+		},
+		{
+			name:    "self-care pain 9 with bone risk: nothing is safe, no Stretch now",
+			r:       result(t, with(func(c *CheckIn) { c.Pain = 9; c.BoneRisk = true }), nil),
+			heading: "Keep stretching",
+			first:   flareAdvice,
+			has:     []string{nothingSafeText, "osteoporosis", severePainNote, noWarningSigns, SafetyNet},
+			hasNot:  []string{keepStretching},
+			actions: []CheckInAction{ActionRecheck},
+		},
+		{
+			name:    "self-care while held: recall, ask, no Stretch now",
+			r:       held(result(t, calm(), nil)),
+			heading: heldSelfCareHeading,
+			first:   "Your check-in on 3 March advised you to get medical help straight away, and I've held stretches and reminders back since.",
+			has:     []string{"Have you been checked by a clinician?", ClearedLabel, noWarningSigns, SafetyNet},
+			hasNot:  []string{keepStretching},
+			actions: []CheckInAction{ActionCleared, ActionRecheck},
+		},
+		{
+			name:    "held with the earlier record gone",
+			r:       func() CheckInResult { r := held(result(t, calm(), nil)); r.Earlier, r.EarlierWhen = nil, ""; return r }(),
+			heading: heldSelfCareHeading,
+			first:   "An earlier check-in advised you to see a clinician",
+			actions: []CheckInAction{ActionCleared, ActionRecheck},
 		},
 		{
 			name:    "unknown tier reads as soon",
-			a:       Assessment{Tier: 42},
+			r:       CheckInResult{Assessment: Assessment{Tier: 42}},
 			heading: "See a doctor in the next few days",
-			first:   "Book an appointment",
+			first:   soonAction,
+			has:     []string{SafetyNet},
 		},
 		{
 			name:    "negative tier reads as soon",
-			a:       Assessment{Tier: -1, Recheck: time.Hour},
+			r:       CheckInResult{Assessment: Assessment{Tier: -1, Recheck: time.Hour}},
 			heading: "See a doctor in the next few days",
-			first:   "Book an appointment",
+			first:   soonAction,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.a.Heading(); got != tt.heading {
+			if got := tt.r.Heading(); got != tt.heading {
 				t.Errorf("Heading = %q, want %q", got, tt.heading)
 			}
-			if got := tt.a.Action(); !strings.HasPrefix(got, tt.first) {
-				t.Errorf("Action = %q, want it to start with %q", got, tt.first)
+			body := tt.r.Body()
+			if !strings.HasPrefix(body, tt.first) {
+				t.Errorf("Body must start with %q:\n%s", tt.first, body)
 			}
-			body := tt.a.Body()
-			if !strings.HasPrefix(body, tt.a.Action()) || !strings.HasSuffix(body, CheckInDisclaimer) {
-				t.Errorf("Body must start with the action and end with the disclaimer:\n%s", body)
-			}
+			rest := body
 			for _, s := range tt.has {
-				if !strings.Contains(body, s) {
-					t.Errorf("Body lacks %q:\n%s", s, body)
+				i := strings.Index(rest, s)
+				if i < 0 {
+					t.Errorf("Body lacks %q (or has it out of order):\n%s", s, body)
+					continue
+				}
+				rest = rest[i+len(s):]
+			}
+			for _, s := range tt.hasNot {
+				if strings.Contains(body, s) {
+					t.Errorf("Body has %q:\n%s", s, body)
 				}
 			}
-			if got := tt.a.PausesReminders(); got != tt.pauses {
+			// Every answer but the emergency ends with the safety net, then
+			// what is kept and the disclaimer.
+			if tt.r.Assessment.tier() == TierEmergency {
+				if !strings.HasSuffix(body, disclaimer) || strings.Contains(body, SafetyNet) {
+					t.Errorf("emergency body ends wrong:\n%s", body)
+				}
+			} else if want := SafetyNet + "\n\n" + keptLine(tt.r.Record, tt.r.ProfileKept) + "\n\n" + disclaimerInDoubt; !strings.HasSuffix(body, want) {
+				t.Errorf("body does not end with the safety net, the kept line and the disclaimer:\n%s", body)
+			}
+			if got := tt.r.Actions(); !slices.Equal(got, tt.actions) {
+				t.Errorf("Actions = %v, want %v", got, tt.actions)
+			}
+			if got := tt.r.Assessment.PausesReminders(); got != tt.pauses {
 				t.Errorf("PausesReminders = %v, want %v", got, tt.pauses)
 			}
-			checkLimits(t, tt.a)
+			checkLimits(t, tt.r)
 		})
 	}
 }
 
-func checkLimits(t *testing.T, a Assessment) {
-	t.Helper()
-	if n := utf8.RuneCountInString(a.Heading()); n > maxHeadingLen {
-		t.Errorf("heading is %d chars, over %d", n, maxHeadingLen)
+func TestKeptLineSaysExactlyWhatIsKept(t *testing.T) {
+	tests := []struct {
+		name    string
+		rec     CheckInRecord
+		profile bool
+		has     []string
+		hasNot  []string
+	}{
+		{"everything answered", CheckInRecord{Age: Age50To64, Pain: 4}, true,
+			[]string{"date, result and rule version", "pain score", "age band", "bone-health answer stay in your settings", "No other answer is kept"}, nil},
+		{"stopped early with a known profile", CheckInRecord{Age: Age50To64, Pain: PainNotAsked}, true,
+			[]string{"age band", "bone-health answer"}, []string{"pain score"}},
+		{"stopped early on a first check-in", CheckInRecord{Age: AgeNotAsked, Pain: PainNotAsked}, false,
+			[]string{"date, result and rule version.", "No other answer is kept"}, []string{"pain score", "age band", "bone-health"}},
 	}
-	if n := utf8.RuneCountInString(a.Body()); n > maxBodyLen {
-		t.Errorf("body is %d chars, over %d", n, maxBodyLen)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			line := keptLine(tt.rec, tt.profile)
+			for _, s := range tt.has {
+				if !strings.Contains(line, s) {
+					t.Errorf("%q lacks %q", line, s)
+				}
+			}
+			for _, s := range tt.hasNot {
+				if strings.Contains(line, s) {
+					t.Errorf("%q has %q", line, s)
+				}
+			}
+		})
 	}
 }
 
-func TestAssessmentBodyLimits(t *testing.T) {
+// TestNoScreenSaysNotStoredAboutWhatIsKept: the questions whose answers are
+// kept (P1, P2, Q12) say so, and no other screen claims it keeps nothing.
+func TestNoScreenSaysNotStoredAboutWhatIsKept(t *testing.T) {
+	for q := range numSteps {
+		cq := checkInQuestion(q)
+		kept := cq.ID == "P1" || cq.ID == "P2" || cq.ID == "Q12"
+		saysKept := strings.Contains(cq.Kept, " is kept")
+		saysNot := strings.Contains(cq.Kept, "not kept") || strings.Contains(cq.Kept, "not stored")
+		if kept != saysKept || kept == saysNot {
+			t.Errorf("%s: %q; the answer is kept: %v", cq.ID, cq.Kept, kept)
+		}
+	}
+	if !strings.Contains(CheckInIntro, "age band") || !strings.Contains(CheckInIntro, "pain score") || !strings.Contains(CheckInIntro, "90 days") ||
+		strings.Contains(CheckInIntro, "not stored") {
+		t.Errorf("intro: %q", CheckInIntro)
+	}
+}
+
+// TestReasonsUseTheQuestionsWords: each reason repeats a telling phrase of
+// the question behind it, so the person recognises their own answer.
+func TestReasonsUseTheQuestionsWords(t *testing.T) {
+	tests := []struct {
+		question string
+		phrase   string
+		reasons  []string
+	}{
+		{"Q1", "numbness or pins and needles between your legs, around your genitals or around your bottom", []string{reasonSaddle, reasonSaddleDoubt}},
+		{"Q2", "new with your bladder, bowels or sexual feeling", []string{reasonBladder, reasonBladderDoubt}},
+		{"Q3", "weakness in a leg getting worse", nil},
+		{"Q3", "legs feel weak", []string{reasonLegs, reasonLegsDoubt}},
+		{"Q4", "a serious accident, such as a road crash or a fall from a height", []string{reasonInjury}},
+		{"Q5", "chest pain or trouble breathing", []string{reasonUnwell}},
+		{"Q5", "seriously unwell", []string{reasonUnwell}},
+		{"Q6", "a fever", []string{reasonFever}},
+		{"Q6", "as well as the back pain", []string{reasonFever}},
+		{"Q7", "had cancer", []string{reasonCancer, reasonCancerUsual}},
+		{"Q7", "losing weight without trying to", []string{reasonCancer, reasonCancerUsual}},
+		{"Q8", "episode of back pain", []string{reasonFall, reasonNewMedicine, reasonNoCause, reasonFractureAge, reasonFractureBones, reasonFractureBoth}},
+		{"Q8", "started a new medicine", []string{reasonNewMedicine}},
+		{"Q8", "already checked by a clinician", []string{reasonCancer, reasonCancerUsual, reasonOlderSevere}},
+		{"Q9", "all night long, without easing when you rest", []string{reasonNightPain}},
+		{"Q10", "4 weeks or more without getting better", []string{reasonNotImproving}},
+		{"Q10", "getting worse, even though you stretch", []string{reasonNotImproving}},
+		{"Q11", "stiff for more than half an hour", []string{reasonInflammatory}},
+		{"Q11", "the second half of the night", []string{reasonInflammatory}},
+		{"P1", "65 or over", []string{reasonFractureAge, reasonFractureBoth, reasonOlderSevere}},
+		{"P2", "steroid tablets for 3 months or longer", []string{reasonFractureBones, reasonFractureBoth, boneRiskIntro}},
+		{"P2", "osteoporosis", []string{reasonFractureBones, reasonFractureBoth, boneRiskIntro}},
+		{"Q12", "pain right now", []string{reasonOlderSevere}},
+	}
+	prompts := map[string]string{}
+	for q := range numSteps {
+		cq := checkInQuestion(q)
+		prompts[cq.ID] = cq.Prompt
+		for _, c := range cq.Choices {
+			prompts[cq.ID] += " " + c.Label
+		}
+	}
+	for _, tt := range tests {
+		norm := func(s string) string { return strings.Join(words(s), " ") }
+		if !strings.Contains(norm(prompts[tt.question]), norm(tt.phrase)) {
+			t.Errorf("%s does not say %q: %q", tt.question, tt.phrase, prompts[tt.question])
+		}
+		for _, r := range tt.reasons {
+			if !strings.Contains(norm(r), norm(tt.phrase)) {
+				t.Errorf("reason %q does not use %s's words %q", r, tt.question, tt.phrase)
+			}
+		}
+	}
+}
+
+func checkLimits(t *testing.T, r CheckInResult) {
+	t.Helper()
+	if n := utf8.RuneCountInString(r.Heading()); n > maxHeadingLen {
+		t.Errorf("heading is %d chars, over %d", n, maxHeadingLen)
+	}
+	if n := utf8.RuneCountInString(r.Body()); n > maxBodyLen {
+		t.Errorf("body is %d chars, over %d", n, maxBodyLen)
+	}
+	for _, a := range r.Actions() {
+		if n := utf8.RuneCountInString(a.Label()); n == 0 || n > 80 {
+			t.Errorf("button label %q", a.Label())
+		}
+	}
+}
+
+func TestCheckInResultBodyLimits(t *testing.T) {
 	t.Run("every rule fires", func(t *testing.T) {
-		a := Assess(everything(), []int{0, 0, 0, 9, 9})
-		checkLimits(t, a)
+		checkLimits(t, CheckInResult{Assessment: Assess(everything(), []int{0, 0, 0, 9, 9})})
 	})
 	t.Run("hand-built with too many reasons", func(t *testing.T) {
-		a := Assessment{Tier: TierEmergency}
-		for range 500 {
-			a.Reasons = append(a.Reasons, strings.Repeat("reason ", 20))
-		}
-		a.Reasons = append(a.Reasons, strings.Repeat("x", 5000))
-		checkLimits(t, a)
-		body := a.Body()
-		if !strings.HasPrefix(body, a.Action()) || !strings.HasSuffix(body, CheckInDisclaimer) || !strings.Contains(body, "and more") {
-			t.Errorf("truncated body lost its action, disclaimer or marker")
+		for _, tier := range []Tier{TierEmergency, TierSeeDoctorSoon} {
+			a := Assessment{Tier: tier}
+			for range 500 {
+				a.Reasons = append(a.Reasons, strings.Repeat("reason ", 20))
+			}
+			a.Reasons = append(a.Reasons, strings.Repeat("x", 5000))
+			r := held(CheckInResult{Assessment: a, Record: CheckInRecord{Age: Age65Plus, Pain: 9}, ProfileKept: true})
+			checkLimits(t, r)
+			body := r.Body()
+			if !strings.Contains(body, disclaimer) || !strings.Contains(body, "and more") || !strings.Contains(body, "No other answer is kept") {
+				t.Errorf("truncated body lost its ending or marker:\n%s", body[len(body)-300:])
+			}
 		}
 	})
 }
@@ -142,28 +366,31 @@ func everything() CheckIn {
 }
 
 // productTexts gathers every text the check-in shows a user.
-func productTexts() []string {
-	texts := []string{CheckInDisclaimer}
+func productTexts(t *testing.T) []string {
+	texts := []string{CheckInIntro, EmergencyAction, SafetyNet, disclaimerInDoubt, HeldText, ClearedText}
 	for q := range numSteps {
 		cq := checkInQuestion(q)
-		texts = append(texts, cq.Prompt)
+		texts = append(texts, cq.Prompt, cq.Kept)
 		for _, c := range cq.Choices {
 			texts = append(texts, c.Label)
 		}
 	}
-	assessments := []Assessment{
-		Assess(everything(), []int{0, 0, 0, 9, 9}),
-		Assess(with(func(c *CheckIn) {
+	results := []CheckInResult{
+		{Assessment: Assess(everything(), []int{0, 0, 0, 9, 9})},
+		result(t, with(func(c *CheckIn) {
 			c.SaddleNumbness, c.BladderBowel, c.LegWeakness = AnswerNotSure, AnswerNotSure, AnswerNotSure
 			c.Onset = OnsetNewMedicine
 		}), nil),
-		Assess(with(func(c *CheckIn) { c.Onset = OnsetUnknown }), nil),
+		result(t, with(func(c *CheckIn) { c.Onset = OnsetUnknown; c.Pain = 9 }), nil),
+		result(t, with(func(c *CheckIn) { c.Pain = 9; c.BoneRisk = true }), nil),
+		held(result(t, calm(), nil)),
+		held(result(t, with(func(c *CheckIn) { c.Fever = true }), nil)),
 	}
 	for tier := TierSelfCare; tier <= TierEmergency; tier++ {
-		assessments = append(assessments, Assessment{Tier: tier, Recheck: 72 * time.Hour})
+		results = append(results, CheckInResult{Assessment: Assessment{Tier: tier, Recheck: 72 * time.Hour}})
 	}
-	for _, a := range assessments {
-		texts = append(texts, a.Heading(), a.Body())
+	for _, r := range results {
+		texts = append(texts, r.Heading(), r.Body())
 	}
 	return texts
 }
@@ -192,7 +419,7 @@ func TestTextsInOwnWords(t *testing.T) {
 	for i := 0; i+n <= len(sw); i++ {
 		runs[strings.Join(sw[i:i+n], " ")] = true
 	}
-	for _, text := range productTexts() {
+	for _, text := range productTexts(t) {
 		tw := words(text)
 		for i := 0; i+n <= len(tw); i++ {
 			if run := strings.Join(tw[i:i+n], " "); runs[run] {

@@ -175,13 +175,17 @@ func (o StretchOffer) Empty() string {
 	if !safe.Any() {
 		return joinParagraphs([]string{nothingSafeText, o.Note(), nothingSafeAdvice})
 	}
+	note := o.Note()
+	if note == "" {
+		return nothingFitsText
+	}
 	var where []Position
 	for _, p := range allPositions {
-		if slices.ContainsFunc(o.catalog.Stretches, func(s Stretch) bool {
+		if p != o.filter.Position && slices.ContainsFunc(o.catalog.Stretches, func(s Stretch) bool {
 			return o.safe(s) && slices.Contains(s.Positions, p)
 		}) {
 			where = append(where, p)
 		}
 	}
-	return joinParagraphs([]string{nothingFitsText(where), o.Note()})
+	return joinParagraphs([]string{nothingSuitsText(where), note})
 }

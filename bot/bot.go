@@ -142,8 +142,12 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 		}
 		return Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(err)}
 	}
-	if notice := b.takeNotice(ctx, in); notice != "" && in.Kind != KindAutocomplete {
-		r.Content = strings.TrimSpace(notice + "\n\n" + r.Content)
+	// Autocomplete suggestions have no place for a notice: taking it there
+	// would lose it, so it waits for the command itself.
+	if in.Kind != KindAutocomplete {
+		if notice := b.takeNotice(ctx, in); notice != "" {
+			r.Content = strings.TrimSpace(notice + "\n\n" + r.Content)
+		}
 	}
 	b.log.DebugContext(ctx, "interaction", "route", route, "user", in.UserID, "took", b.now().Sub(start))
 	return r
@@ -261,6 +265,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
+	case customid.Cleared:
+		return b.clickCleared(ctx, in)
 	case customid.Now:
 		r, err := b.stretchNow(ctx, in)
 		return r, err

@@ -30,7 +30,7 @@ func (b *Bot) checkinStart(ctx context.Context, in Interaction) (Reply, error) {
 	askQ11 := u.LastInflammatoryAsk.IsZero() || b.now().Sub(u.LastInflammatoryAsk) >= inflammatoryEvery
 	flow := stretchbot.NewCheckInFlow(profile, askQ11)
 	r := b.checkInQuestion(flow, in.UserID)
-	r.Content = "A few quick questions about your back. Only you can see them, and your answers are not stored."
+	r.Content = stretchbot.CheckInIntro
 	return r, nil
 }
 
@@ -47,7 +47,7 @@ func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
 	}
 	return Reply{
 		Ephemeral: true,
-		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: "Only you see this. Your answers to these questions are not stored."}},
+		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: q.Kept}},
 		Rows:      chunkButtons(buttons),
 	}
 }
@@ -74,7 +74,7 @@ func (b *Bot) clickCheckIn(ctx context.Context, in Interaction, id customid.ID) 
 }
 
 // checkInResult assesses a finished flow, keeps the minimum (time, age band,
-// pain, tier, rule version; never the answers) and renders the result.
+// pain, tier, rule version; never the other answers) and renders the result.
 func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot.CheckInFlow) (Reply, error) {
 	now := b.now()
 	past, err := b.cfg.Store.CheckIns(ctx, in.UserID)
@@ -87,9 +87,10 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 			history = append(history, r.Pain)
 		}
 	}
-	ci := flow.CheckIn()
-	a := stretchbot.Assess(ci, history)
-	_, err = b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+	a := stretchbot.Assess(flow.CheckIn(), history)
+	var held bool
+	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		held = u.Paused == stretchbot.PauseCheckIn
 		if p, ok := flow.Profile(); ok {
 			u.Profile = &p
 		}
@@ -104,12 +105,21 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 	if err != nil {
 		return Reply{}, fmt.Errorf("save check-in of %s: %w", in.UserID, err)
 	}
-	rec := stretchbot.CheckInRecord{UserID: in.UserID, At: now, Age: ci.Age, Pain: ci.Pain, Tier: a.Tier, RuleVersion: a.RuleVersion}
-	if !flow.PainAnswered() {
-		rec.Pain = -1 // unknown: the flow stopped before the pain question
-	}
+	rec := flow.Record(in.UserID, now, a)
 	if err := b.cfg.Store.AddCheckIn(ctx, rec); err != nil {
 		return Reply{}, fmt.Errorf("save check-in of %s: %w", in.UserID, err)
+	}
+	res := stretchbot.CheckInResult{
+		Assessment:  a,
+		Record:      rec,
+		ProfileKept: u.Profile != nil,
+		Held:        held,
+		Offer:       b.cfg.Catalog.Offer(u, &rec, u.Filter, now),
+	}
+	if held {
+		if e := earlierUrgent(past); e != nil {
+			res.Earlier, res.EarlierWhen = e, b.date(e.At, locationOf(u))
+		}
 	}
 	color := map[stretchbot.Tier]int{
 		stretchbot.TierEmergency:      colorEmergency,
@@ -117,19 +127,87 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 		stretchbot.TierSeeDoctorSoon:  colorWarning,
 		stretchbot.TierSelfCare:       colorStretch,
 	}[a.Tier]
-	heading := a.Heading()
+	heading := res.Heading()
 	if a.Tier == stretchbot.TierEmergency {
 		heading = "🚨 " + heading
 	}
-	r := Reply{Update: true, Ephemeral: true, Cards: []Card{{Title: heading, Description: a.Body(), Color: color}}}
-	if a.Tier == stretchbot.TierSelfCare {
-		hours := int(a.Recheck.Hours())
-		r.Rows = [][]Button{{
-			{Label: "Stretch now", ID: customid.Make(customid.Now, in.UserID), Style: Success},
-			{Label: "Remind me to check in", ID: customid.Make(customid.Recheck, in.UserID, strconv.Itoa(hours)), Style: Secondary},
-		}}
+	r := Reply{Update: true, Ephemeral: true, Cards: []Card{{Title: heading, Description: res.Body(), Color: color}}}
+	var row []Button
+	for _, act := range res.Actions() {
+		row = append(row, b.checkInActionButton(act, in.UserID, a))
+	}
+	if len(row) > 0 {
+		r.Rows = [][]Button{row}
 	}
 	return r, nil
+}
+
+// earlierUrgent returns the newest emergency or "today" result among recs
+// (oldest first): the one holding stretches back, while its record is kept.
+func earlierUrgent(recs []stretchbot.CheckInRecord) *stretchbot.CheckInRecord {
+	for i := len(recs) - 1; i >= 0; i-- {
+		if recs[i].Tier >= stretchbot.TierSeeDoctorToday {
+			return &recs[i]
+		}
+	}
+	return nil
+}
+
+// checkInActionButton is the button for one action of a result.
+func (b *Bot) checkInActionButton(act stretchbot.CheckInAction, owner string, a stretchbot.Assessment) Button {
+	switch act {
+	case stretchbot.ActionStretchNow:
+		return Button{Label: act.Label(), ID: customid.Make(customid.Now, owner), Style: Success}
+	case stretchbot.ActionRecheck:
+		return Button{Label: act.Label(), ID: customid.Make(customid.Recheck, owner, strconv.Itoa(int(a.Recheck.Hours()))), Style: Secondary}
+	}
+	return clearedButton(owner)
+}
+
+// clearedButton is "I've been checked by a clinician".
+func clearedButton(owner string) Button {
+	return Button{Label: stretchbot.ClearedLabel, ID: customid.Make(customid.Cleared, owner), Style: Success}
+}
+
+// heldReply answers anything that would show a stretch while an urgent
+// check-in result holds stretches back, with the button that lifts it.
+func heldReply(owner string) Reply {
+	return Reply{Ephemeral: true, Content: stretchbot.HeldText, Rows: [][]Button{{clearedButton(owner)}}}
+}
+
+// clickCleared lifts the hold of an urgent check-in result: the person says
+// a clinician has checked them. Pressing it twice is harmless.
+func (b *Bot) clickCleared(ctx context.Context, in Interaction) (Reply, error) {
+	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+		if u.Paused == stretchbot.PauseCheckIn {
+			u.Paused, u.PausedUntil = stretchbot.PauseNone, time.Time{}
+		}
+		return nil
+	})
+	if err != nil {
+		return Reply{}, fmt.Errorf("lift check-in hold of %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	r := Reply{Ephemeral: true, Content: "▶️ " + stretchbot.ClearedText}
+	if offer.Any() {
+		r.Rows = [][]Button{{{Label: stretchbot.ActionStretchNow.Label(), ID: customid.Make(customid.Now, in.UserID), Style: Success}}}
+	} else if !offer.Held() {
+		r.Content += "\n\n" + offer.Empty()
+	}
+	return r, nil
+}
+
+// offer is which stretches u may be offered now with the choices f: the
+// one place the bot asks (stretchbot.Catalog.Offer), with u's last check-in.
+func (b *Bot) offer(ctx context.Context, u stretchbot.User, f stretchbot.Filter) (stretchbot.StretchOffer, error) {
+	recs, err := b.cfg.Store.CheckIns(ctx, u.ID)
+	if err != nil {
+		return stretchbot.StretchOffer{}, fmt.Errorf("load check-ins of %s: %w", u.ID, err)
+	}
+	return b.cfg.Catalog.Offer(u, stretchbot.LastCheckIn(recs), f, b.now()), nil
 }
 
 // clickRecheck makes a one-time reminder to check in again.

@@ -70,19 +70,34 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 			b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
 			return nil
 		}
-		st, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
+		offer, err := b.offer(ctx, u, u.Filter)
+		if err != nil {
+			return err
+		}
+		st, ok := offer.Next(u.Recent)
 		if !ok {
 			// The last choices fit no stretch (say, standing): a reminder
-			// still brings one rather than nothing.
-			st, ok = b.cfg.Catalog.Next(u.Recent, stretchbot.Filter{})
+			// still brings one rather than nothing, within the safety limits.
+			offer = offer.WithoutChoices()
+			st, ok = offer.Next(u.Recent)
 		}
-		if !ok {
-			return fmt.Errorf("schedule %d: catalogue is empty", s.ID)
-		}
-		r = b.stretchReply(st, s.Owner, true)
 		r.Content = "⏰ Time to stretch!"
 		if late {
 			r.Content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"
+		}
+		switch {
+		case ok:
+			content := r.Content
+			r = b.stretchReply(st, s.Owner, true, offer)
+			r.Content = content
+			if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
+				// Only in a DM: the note names health answers.
+				r.Content += "\n" + note
+			}
+		case s.ChannelID == "":
+			r.Content += "\n\n" + offer.Empty()
+		default:
+			r.Content += " " + stretchbot.PrivateOfferText
 		}
 	}
 	if s.ChannelID != "" {

@@ -36,6 +36,8 @@ type DiscordConfig struct {
 	// OnRateLimited, when set, is called for every 429 Discord answers (for
 	// metrics); discordgo waits and retries those requests itself.
 	OnRateLimited func()
+	// Now is the clock of the replay window; nil means time.Now.
+	Now func() time.Time
 }
 
 // Discord connects a Bot to Discord: it registers the commands, answers
@@ -74,6 +76,9 @@ func NewDiscord(cfg DiscordConfig) (*Discord, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	rest, err := discordapi.NewSession(cfg.Token, cfg.APIBase)
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
@@ -85,7 +90,7 @@ func NewDiscord(cfg DiscordConfig) (*Discord, error) {
 	return &Discord{
 		cfg: cfg, bot: cfg.Bot, log: cfg.Logger, rest: rest,
 		base: base, cancel: cancel,
-		seen:  newRecentIDs(4096),
+		seen:  newRecentIDs(),
 		stats: map[StatKey]int64{},
 	}, nil
 }
@@ -218,7 +223,7 @@ func (d *Discord) Stats() map[StatKey]int64 {
 func (d *Discord) enter(id string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closing || !d.seen.add(id) {
+	if d.closing || !d.seen.add(id, d.cfg.Now()) {
 		return false
 	}
 	d.inflight.Add(1)
@@ -651,28 +656,54 @@ func optionValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-// recentIDs remembers the last n interaction ids, so an event delivered
-// twice (a replay after a gateway resume) is handled once.
+// replayWindow is how long an interaction id is remembered: twice the
+// age a signed HTTP interaction may have (so a captured request cannot be
+// replayed while its signature is still accepted), and far longer than a
+// gateway resume replays events.
+const replayWindow = 2 * maxSignatureAge
+
+// maxRemembered caps the ids remembered, should interactions ever come
+// faster than about 1,700 a second for a whole window; past it the oldest
+// are forgotten early.
+const maxRemembered = 1 << 20
+
+// recentIDs remembers the interaction ids seen within replayWindow, so an
+// interaction delivered twice (a replay after a gateway resume, or a
+// signed HTTP request sent again) is handled once, however many others
+// came in between.
 type recentIDs struct {
-	set  map[string]struct{}
-	ring []string
-	next int
+	seen  map[string]struct{}
+	queue []seenID // in order of arrival; queue[head:] are remembered
+	head  int
 }
 
-func newRecentIDs(n int) recentIDs {
-	return recentIDs{set: make(map[string]struct{}, n), ring: make([]string, n)}
+type seenID struct {
+	id string
+	at time.Time
 }
 
-// add records id and reports whether it is new.
-func (r *recentIDs) add(id string) bool {
-	if _, dup := r.set[id]; dup {
+func newRecentIDs() recentIDs {
+	return recentIDs{seen: map[string]struct{}{}}
+}
+
+// add records id, seen at now, and reports whether it is new.
+func (r *recentIDs) add(id string, now time.Time) bool {
+	for r.head < len(r.queue) && (now.Sub(r.queue[r.head].at) > replayWindow || len(r.queue)-r.head >= maxRemembered) {
+		delete(r.seen, r.queue[r.head].id)
+		r.queue[r.head] = seenID{}
+		r.head++
+	}
+	if r.head > len(r.queue)/2 && r.head > 1024 {
+		r.queue = append(r.queue[:0], r.queue[r.head:]...)
+		r.head = 0
+	}
+	if _, dup := r.seen[id]; dup {
 		return false
 	}
-	if old := r.ring[r.next]; old != "" {
-		delete(r.set, old)
-	}
-	r.ring[r.next] = id
-	r.next = (r.next + 1) % len(r.ring)
-	r.set[id] = struct{}{}
+	r.seen[id] = struct{}{}
+	r.queue = append(r.queue, seenID{id, now})
 	return true
 }
+
+// len returns how many ids are remembered.
+func (r *recentIDs) len() int { return len(r.seen) }

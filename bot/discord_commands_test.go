@@ -278,7 +278,11 @@ func TestCheckIn(t *testing.T) {
 		o := inGuild(alice)
 		_, r := e.run(inv(o, "checkin"))
 		wantType(t, r, discordtest.CallbackChannelMessage, true)
-		// Profile questions, then "Yes" to the first red flag.
+		// A first check-in asks Q1 first: "Yes" is an emergency at once.
+		wantText(t, r.Message, "Your other answers are not kept")
+		if !strings.Contains(r.Message.Embeds[0].Description, "numbness") {
+			t.Fatalf("first question is %q, want Q1", r.Message.Embeds[0].Description)
+		}
 		clicks := 0
 		msg := r.Message
 		for len(msg.Embeds) > 0 && msg.Embeds[0].Title == "Check-in" {
@@ -293,8 +297,8 @@ func TestCheckIn(t *testing.T) {
 			msg = rr.Message
 			clicks++
 		}
-		if clicks != 3 {
-			t.Fatalf("emergency came after %d answers, want 3 (age, bones, first red flag)", clicks)
+		if clicks != 1 {
+			t.Fatalf("emergency came after %d answers, want 1 (the first red flag)", clicks)
 		}
 		if !strings.HasPrefix(msg.Embeds[0].Title, "🚨") {
 			t.Fatalf("result %q is not the emergency tier", msg.Embeds[0].Title)

@@ -85,7 +85,7 @@ func (d *Discord) InteractionsHandler(publicKey ed25519.PublicKey, now func() ti
 			writeJSON(w, []byte(`{"type":1}`))
 			return
 		}
-		out := &httpResponder{body: make(chan []byte), done: make(chan struct{})}
+		out := &httpResponder{body: make(chan httpAnswer), done: make(chan struct{})}
 		handled := make(chan struct{})
 		go func() {
 			defer close(handled)
@@ -96,8 +96,13 @@ func (d *Discord) InteractionsHandler(publicKey ed25519.PublicKey, now func() ti
 		}()
 		defer close(out.done)
 		select {
-		case b := <-out.body:
-			writeJSON(w, b)
+		case a := <-out.body:
+			if a.final {
+				// Only counting and logging are left: wait for them, so
+				// whoever sees this answer also sees it in Stats.
+				<-handled
+			}
+			writeJSON(w, a.body)
 		case <-handled:
 			// Not handled: shutting down, or an interaction id seen before.
 			http.Error(w, "interaction not handled", http.StatusServiceUnavailable)
@@ -125,8 +130,15 @@ func writeJSON(w http.ResponseWriter, b []byte) {
 // httpResponder hands the initial response to the HTTP handler, which
 // writes it as the response body.
 type httpResponder struct {
-	body chan []byte
+	body chan httpAnswer
 	done chan struct{} // closed when the HTTP handler has returned
+}
+
+// httpAnswer is an initial response; final is false for a deferral, whose
+// answer follows over REST while the HTTP response is already sent.
+type httpAnswer struct {
+	body  []byte
+	final bool
 }
 
 func (h *httpResponder) respond(ctx context.Context, body callbackPayload, files []*discordgo.File) error {
@@ -137,8 +149,9 @@ func (h *httpResponder) respond(ctx context.Context, body callbackPayload, files
 	if err != nil {
 		return fmt.Errorf("encode interaction response: %w", err)
 	}
+	final := body.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource && body.Type != discordgo.InteractionResponseDeferredMessageUpdate
 	select {
-	case h.body <- b:
+	case h.body <- httpAnswer{b, final}:
 		return nil
 	case <-h.done:
 		return errors.New("the HTTP request ended before the interaction was answered")

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +36,9 @@ func stretchCard(s stretchbot.Stretch) Card {
 }
 
 // stretchButtons are the buttons under a stretch: Start, Done, (Snooze,)
-// Skip, then its variants.
-func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) [][]Button {
+// Skip, then the variants the offer allows (so no variant button leads to a
+// stretch that would then be refused).
+func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) [][]Button {
 	row := []Button{
 		{Label: "Start", ID: customid.Make(customid.Start, s.ID, owner), Style: Primary},
 		{Label: "Done", ID: customid.Make(customid.Done, s.ID, owner), Style: Success},
@@ -48,11 +50,11 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 	rows := [][]Button{row}
 	var variants []Button
 	base := b.cfg.Catalog.Base(s)
-	if base.ID != s.ID {
+	if base.ID != s.ID && offer.Allows(base) {
 		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, owner), Style: Secondary})
 	}
 	for _, v := range b.cfg.Catalog.Variants(base.ID) {
-		if v.ID != s.ID {
+		if v.ID != s.ID && offer.Allows(v) {
 			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, owner), Style: Secondary})
 		}
 	}
@@ -65,8 +67,13 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool) []
 	return rows
 }
 
-func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool) Reply {
-	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze)}
+func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) Reply {
+	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze, offer)}
+}
+
+// offerError is the refusal when an offer has no stretch: why, in words.
+func offerError(offer stretchbot.StretchOffer) error {
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "%s", offer.Empty())
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
@@ -93,20 +100,32 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 			return Reply{}, fmt.Errorf("remember filter of %s: %w", in.UserID, err)
 		}
 	}
-	if u.Paused == stretchbot.PauseCheckIn {
-		// A check-in said to get checked before stretching on: the safer
-		// choice is to hold stretches back until the person says they were.
-		return message("Your last check-in advised seeing a clinician before you stretch again, so I'm holding stretches back for now. Once you've been checked, run `/stretch remind resume` to turn stretches and reminders back on."), nil
+	offer, err := b.offer(ctx, u, f)
+	if err != nil {
+		return Reply{}, err
 	}
-	s, ok := b.cfg.Catalog.Next(u.Recent, f)
+	if offer.Held() {
+		// A check-in said to get checked before stretching on: stretches
+		// wait until the person says a clinician has seen them.
+		return heldReply(in.UserID), nil
+	}
+	s, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No stretch fits those choices. Try fewer filters, for example just position:floor.")
+		return Reply{}, offerError(offer)
 	}
-	r := b.stretchReply(s, in.UserID, false)
-	r.Ephemeral = !boolOption(in, "share")
+	r := b.stretchReply(s, in.UserID, false, offer)
+	share := boolOption(in, "share") && in.Kind == KindCommand
+	r.Ephemeral = !share
+	var notes []string
+	if !share {
+		// Why stretches are left out names health answers: only for the
+		// person, never on a card shared with the channel.
+		notes = append(notes, offer.Note())
+	}
 	if f.SpasmSafe {
-		r.Content = b.cfg.Catalog.About.DuringSpasm
+		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
 	}
+	r.Content = strings.Join(slices.DeleteFunc(notes, func(n string) bool { return n == "" }), "\n\n")
 	return r, nil
 }
 
@@ -116,6 +135,22 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
+	}
+	// A card from before a check-in may show a stretch that is now held
+	// back or left out: its Start no longer starts it.
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, stretchbot.Filter{})
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	if !offer.Allows(s) {
+		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
 	}
 	side := 1
 	if id.Action == customid.Side {
@@ -207,21 +242,45 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", in.UserID, err)
 	}
-	next, ok := b.cfg.Catalog.Next(u.Recent, u.Filter)
-	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "No other stretch to show.")
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return Reply{}, err
 	}
-	r := b.stretchReply(next, in.UserID, false)
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	next, ok := offer.Next(u.Recent)
+	if !ok {
+		return Reply{}, offerError(offer)
+	}
+	if next.ID == id.Args[0] {
+		return message(stretchbot.OnlyOneText), nil
+	}
+	r := b.stretchReply(next, in.UserID, false, offer)
 	r.Update = true
 	return r, nil
 }
 
-func (b *Bot) clickShow(_ context.Context, in Interaction, id customid.ID) (Reply, error) {
+func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	r := b.stretchReply(s, in.UserID, false)
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	if !offer.WithoutChoices().Allows(s) {
+		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	}
+	r := b.stretchReply(s, in.UserID, false, offer)
 	r.Update = true
 	return r, nil
 }
@@ -285,12 +344,12 @@ func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
 	a := b.cfg.Catalog.About
 	card := Card{
 		Title:       "How stretchbot works",
-		Description: a.Intro + "\n\n" + a.DuringSpasm,
+		Description: "🚨 " + stretchbot.EmergencyHelp + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
 		Color:       colorInfo,
 		Fields: []Field{
 			{Name: "Start here", Value: "`/stretch now` shows your next stretch. `/stretch remind set time:7:30` reminds you every day. `/stretch stats` shows your streak. `/checkin` is a short symptom check."},
 			{Name: "Common triggers of a spasm", Value: "• " + strings.Join(a.Causes, "\n• ")},
-			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ") + "\n\nNumbness between the legs, new bladder or bowel trouble, or weak legs need help **now**: run `/checkin` or call your local emergency number."},
+			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ")},
 			{Name: "Good habits", Value: "• " + strings.Join(a.Habits, "\n• ")},
 			{Name: "Your data", Value: "Only you see your answers. `/stretch privacy export` gives you everything stored about you; `/stretch privacy forget` deletes it."},
 		},
@@ -377,6 +436,14 @@ func (b *Bot) relative(t time.Time, loc *time.Location) string {
 		return stretchbot.FromNow(t.Sub(b.now()))
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
+}
+
+// date renders an instant's calendar date ("3 March 2026").
+func (b *Bot) date(t time.Time, loc *time.Location) string {
+	if b.cfg.Console {
+		return t.In(loc).Format("Mon 2 Jan 2006")
+	}
+	return fmt.Sprintf("<t:%d:D>", t.Unix())
 }
 
 // full renders an instant as a full date and time.

@@ -146,13 +146,16 @@ func TestReminderArrivesInTheConsoleOnce(t *testing.T) {
 
 func TestCheckInWithNumberedAnswers(t *testing.T) {
 	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	// Age 16–49, no bone risk, then "Not sure" to saddle numbness: an
-	// emergency, and the flow stops there.
-	out := e.type_(t, "/checkin", "a2", "a2", "a3")
-	for _, want := range []string{"How old are you?", "Get medical help now", "911", "not a clinician"} {
+	// "Not sure" to the first question (numbness between the legs) is an
+	// emergency at once, before any profile question.
+	out := e.type_(t, "/checkin", "a3")
+	for _, want := range []string{"pins and needles", "Get medical help now", "911", "not a clinician"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "How old are you?") {
+		t.Errorf("the profile was asked before the emergency questions:\n%s", out)
 	}
 	u, err := e.db.User(context.Background(), console.UserID)
 	if err != nil || u.Paused != stretchbot.PauseCheckIn {
@@ -170,9 +173,10 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	if !strings.Contains(out, "holding stretches back") || strings.Contains(out, "Steps:") {
 		t.Fatalf("a stretch was offered after an emergency answer:\n%s", out)
 	}
-	out = e.type_(t, "/stretch remind resume", "/stretch now")
-	if !strings.Contains(out, "Steps:") {
-		t.Fatalf("no stretch after resuming:\n%s", out)
+	// [b1] I've been checked by a clinician, then [c1] Stretch now.
+	out = e.type_(t, "b1", "c1")
+	if !strings.Contains(out, "Stretches and reminders are on again") || !strings.Contains(out, "Steps:") {
+		t.Fatalf("no stretch after saying a clinician has checked:\n%s", out)
 	}
 }
 
@@ -182,8 +186,9 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 func TestCheckInStoresNoRawAnswers(t *testing.T) {
 	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	no := "a2"
-	// Profile (16–49, no bone risk), Q1–Q7 no, Q8 everyday strain, Q9–Q11 no, pain 3.
-	first := append([]string{"/checkin", "a2", no}, no, no, no, no, no, no, no, "a3", no, no, no, "a3")
+	// Q1–Q5 no, profile (16–49, no bone risk), Q6–Q7 no, Q8 everyday
+	// strain, Q9–Q11 no, pain 3.
+	first := []string{"/checkin", no, no, no, no, no, "a2", no, no, no, "a3", no, no, no, "a3"}
 	out := e.type_(t, first...)
 	if !strings.Contains(out, "Keep stretching") {
 		t.Fatalf("first check-in:\n%s", out)

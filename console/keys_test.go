@@ -21,7 +21,7 @@ func TestReminderDuringCheckInDoesNotTakeItsAnswers(t *testing.T) {
 	start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
 	e := newEnv(t, start)
 	out := e.type_(t, "/stretch remind set time:7:30 timezone:UTC", "/checkin", "a2")
-	if !strings.Contains(out, "[a1] Under 16") || !strings.Contains(out, "[a2] No") {
+	if !strings.Contains(out, "bladder") || !strings.Contains(out, "[a2] No") {
 		t.Fatalf("check-in keys:\n%s", out)
 	}
 	e.clock.Set(start.Add(30 * time.Minute))

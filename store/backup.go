@@ -116,3 +116,10 @@ func checkValues(tx *bolt.Tx) []error {
 	}
 	return problems
 }
+
+// OpenReads returns how many read transactions are open now. A backup
+// that streams at a client's pace would show here as one that never ends
+// (and, once the file must grow, as writes that wait).
+func (db *DB) OpenReads() int {
+	return db.bolt.Stats().OpenTxN
+}

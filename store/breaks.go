@@ -35,7 +35,7 @@ func (db *DB) RecordBreakClick(ctx context.Context, scheduleID uint64, occurrenc
 			return err
 		}
 		if s.Kind != stretchbot.KindBreak {
-			return stretchbot.Errorf(stretchbot.EINVALID, "That button belongs to a reminder that is not a stretch break.")
+			return notABreak()
 		}
 		occ := appendTime(u64(scheduleID), occurrence)
 		clickKey := append(append([]byte(nil), occ...), lp(userID)...)
@@ -107,4 +107,8 @@ func readCount(v []byte) uint32 {
 		return 0
 	}
 	return binary.BigEndian.Uint32(v)
+}
+
+func notABreak() error {
+	return stretchbot.Errorf(stretchbot.EINVALID, "That button belongs to a reminder that is not a stretch break.")
 }

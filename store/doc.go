@@ -19,7 +19,9 @@
 //	fired                 id(8) at(8) → empty: one marker per fired occurrence
 //	fired_last            id(8) → at(8): the latest marker per schedule, read at start
 //	completions           lp(user) at(8) seq(8) → v1 binary {stretch, source}
-//	checkins              lp(user) at(8) seq(8) → v1 binary {age, pain, tier, rules}
+//	checkins              lp(user) at(8) seq(8) → v1 binary {age, pain, tier, rules}:
+//	                      varints age band and pain (-1: not asked), tier,
+//	                      then the rule version as a string ("1", "2")
 //	break_clicks          id(8) occurrence(8) lp(user) → at(8)
 //	break_clicks_by_user  lp(user) id(8) occurrence(8) → empty, so Forget finds them
 //	break_counts          id(8) occurrence(8) → uint32 clicks, so totals are O(1)

@@ -114,16 +114,7 @@ func (db *DB) Export(ctx context.Context, userID string) (Export, error) {
 			if err != nil {
 				return err
 			}
-			st := &ExportSettings{
-				TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
-				LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
-				Notice: u.Notice, Recent: append([]string{}, u.Recent...),
-				Filter: ExportFilter{Position: string(u.Filter.Position), Equipment: string(u.Filter.Equipment), SpasmSafe: u.Filter.SpasmSafe},
-			}
-			if u.Profile != nil {
-				st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
-			}
-			ex.Settings = st
+			ex.Settings = exportSettings(u)
 		}
 		list, err := schedulesByIndex(tx, bucketByOwner, userID)
 		if err != nil {
@@ -131,10 +122,7 @@ func (db *DB) Export(ctx context.Context, userID string) (Export, error) {
 		}
 		ex.Schedules = make([]ExportSchedule, 0, len(list))
 		for _, s := range list {
-			ex.Schedules = append(ex.Schedules, ExportSchedule{
-				ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
-				Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
-			})
+			ex.Schedules = append(ex.Schedules, exportSchedule(s))
 		}
 		ex.Completions = []ExportCompletion{}
 		err = scanUserTimes(tx.Bucket(bucketCompletions), userID, time.Time{}, time.Time{}, func(at time.Time, v []byte) error {
@@ -272,4 +260,26 @@ func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []u
 		return nil, fmt.Errorf("forget user %s: %w", userID, err)
 	}
 	return deletedScheduleIDs, nil
+}
+
+// exportSettings is the export form of stored settings.
+func exportSettings(u stretchbot.User) *ExportSettings {
+	st := &ExportSettings{
+		TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
+		LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
+		Notice: u.Notice, Recent: append([]string{}, u.Recent...),
+		Filter: ExportFilter{Position: string(u.Filter.Position), Equipment: string(u.Filter.Equipment), SpasmSafe: u.Filter.SpasmSafe},
+	}
+	if u.Profile != nil {
+		st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
+	}
+	return st
+}
+
+// exportSchedule is the export form of a schedule.
+func exportSchedule(s stretchbot.Schedule) ExportSchedule {
+	return ExportSchedule{
+		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
+		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
+	}
 }

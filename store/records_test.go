@@ -63,3 +63,34 @@ func TestDamagedValues(t *testing.T) {
 func binaryID(id uint64) []byte {
 	return []byte{byte(id >> 56), byte(id >> 48), byte(id >> 40), byte(id >> 32), byte(id >> 24), byte(id >> 16), byte(id >> 8), byte(id)}
 }
+
+// TestCheckInRecordsOfBothRuleVersions: records written under rule version 1
+// and 2 read back side by side, each with its version, and a check-in that
+// ended before the age and pain questions keeps them as "not asked".
+func TestCheckInRecordsOfBothRuleVersions(t *testing.T) {
+	db := mustOpen(t)
+	recs := []stretchbot.CheckInRecord{
+		{UserID: alice, At: t0, Age: stretchbot.Age50To64, Pain: 4, Tier: stretchbot.TierSeeDoctorToday, RuleVersion: "1"},
+		{UserID: alice, At: t0.Add(time.Hour), Age: stretchbot.AgeNotAsked, Pain: stretchbot.PainNotAsked, Tier: stretchbot.TierEmergency, RuleVersion: "2"},
+	}
+	for _, r := range recs {
+		if err := db.AddCheckIn(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.mustReopen()
+	got := must[[]stretchbot.CheckInRecord](t)(db.CheckIns(ctx, alice))
+	for i := range recs {
+		if i >= len(got) || !got[i].At.Equal(recs[i].At) {
+			t.Fatalf("CheckIns = %+v", got)
+		}
+		got[i].At = recs[i].At
+		if got[i] != recs[i] {
+			t.Errorf("record %d = %+v, want %+v", i, got[i], recs[i])
+		}
+	}
+	ex := must[store.Export](t)(db.Export(ctx, alice))
+	if len(ex.CheckIns) != 2 || ex.CheckIns[1].AgeBand != -1 || ex.CheckIns[1].Pain != -1 || ex.CheckIns[1].RuleVersion != "2" || ex.CheckIns[0].RuleVersion != "1" {
+		t.Errorf("export = %+v", ex.CheckIns)
+	}
+}

@@ -36,12 +36,13 @@ const (
 	CheckIn = "ci"     // v1:ci:<owner>:<flow state>:<answer>
 	Recheck = "rc"     // v1:rc:<owner>:<hours>  (remind me to check in)
 	Now     = "now"    // v1:now:<owner>   (a stretch now)
+	Cleared = "ok"     // v1:ok:<owner>    (a clinician has checked me: stretches back on)
 )
 
 // argCount is how many arguments each action takes.
 var argCount = map[string]int{
 	Start: 2, Side: 3, Done: 2, Skip: 2, Show: 2, Snooze: 2,
-	Remove: 2, Break: 2, Forget: 1, Keep: 1, CheckIn: 3, Recheck: 2, Now: 1,
+	Remove: 2, Break: 2, Forget: 1, Keep: 1, CheckIn: 3, Recheck: 2, Now: 1, Cleared: 1,
 }
 
 // ID is a decoded custom_id.
@@ -93,7 +94,7 @@ func (c ID) Owner() string {
 	switch c.Action {
 	case Start, Side, Done, Skip, Show, Snooze, Remove:
 		return c.Args[1]
-	case Forget, Keep, CheckIn, Recheck, Now:
+	case Forget, Keep, CheckIn, Recheck, Now, Cleared:
 		return c.Args[0]
 	}
 	return ""

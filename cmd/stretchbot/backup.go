@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"net"
 	"strings"
 )
 
@@ -19,11 +20,16 @@ func parseBackupFlags(args []string, getenv func(string) string, help io.Writer)
 	}
 	db := fs.String("db", def, "database file to copy when no bot is running (STRETCHBOT_DB)")
 	dst := fs.String("out", "", "file to write the backup to (required)")
-	from := fs.String("from", "", "copy from a running bot through its ops address (its STRETCHBOT_HTTP), e.g. 127.0.0.1:9090")
+	from := fs.String("from", "", "copy from a running bot through the Unix socket it serves backups on (its STRETCHBOT_BACKUP_SOCKET); by default, when the database is in use, through DB.run/backup.sock beside it")
 	if err := fs.parse(args, help); err != nil {
 		return backupConfig{}, nil, err
 	}
 	c := backupConfig{db: *db, out: strings.TrimSpace(*dst), from: strings.TrimSpace(*from)}
+	if c.from != "" {
+		if _, _, err := net.SplitHostPort(c.from); err == nil && !strings.Contains(c.from, "/") {
+			return c, nil, usagef("backup: --from %q looks like a network address; backups are no longer served over HTTP. Give the bot's backup socket, by default %s", c.from, defaultBackupSocket(c.db))
+		}
+	}
 	if c.out == "" {
 		return c, nil, usagef("backup: --out FILE is required")
 	}

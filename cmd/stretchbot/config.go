@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/internal/logredact"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -49,6 +50,9 @@ type Config struct {
 	DB      string // STRETCHBOT_DB, --db
 	OutDir  string // --out (console): where charts and exports go; "" = the current folder
 	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// BackupSocket is the Unix socket `stretchbot backup` copies a running
+	// bot's database through; "" = beside the database, "off" = none.
+	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
 	// InteractionsAddr is where Discord POSTs interactions (the
 	// Interactions Endpoint URL, path /interactions), verified with
 	// PublicKey; "" = interactions come on the gateway only.
@@ -73,7 +77,7 @@ func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 // command's help shows its own flags only, and a flag of another command is
 // refused rather than silently ignored.
 var modeFlags = map[string][]string{
-	"run":     {"db", "discord-api", "guild", "http", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "log-level", "log-format"},
+	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "log-level", "log-format"},
 	"console": {"db", "out", "grace", "shutdown-timeout", "log-level", "log-format"},
 	"check":   {"db"},
 }
@@ -158,6 +162,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	api := str("discord-api", "DISCORD_API_BASE", "", "Discord REST base URL, for a proxy or a test server (DISCORD_API_BASE)")
 	guild := str("guild", "DISCORD_GUILD_ID", "", "register commands to this server only, for development (DISCORD_GUILD_ID)")
 	httpAddr := str("http", "STRETCHBOT_HTTP", "", "address for /metrics and /healthz, e.g. :9090; empty = off (STRETCHBOT_HTTP)")
+	backupSocket := str("backup-socket", "STRETCHBOT_BACKUP_SOCKET", "", "Unix socket serving backups to `stretchbot backup`; empty = DB.run/backup.sock beside the database, off = none (STRETCHBOT_BACKUP_SOCKET)")
 	interactions := str("interactions-addr", "STRETCHBOT_INTERACTIONS_ADDR", "", "address to receive interactions over HTTP at /interactions, e.g. :8080; needs DISCORD_PUBLIC_KEY; empty = gateway only (STRETCHBOT_INTERACTIONS_ADDR)")
 	grace := str("grace", "STRETCHBOT_GRACE", "10m", "send reminders missed while down if at most this late (STRETCHBOT_GRACE)")
 	shutdown := str("shutdown-timeout", "STRETCHBOT_SHUTDOWN", "10s", "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
@@ -221,6 +226,15 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 			return c, nil, usagef("STRETCHBOT_HTTP / --http: %q is not an address like :9090 or 127.0.0.1:9090", c.HTTP)
 		}
 	}
+	switch c.BackupSocket = strings.TrimSpace(*backupSocket); {
+	case !own["backup-socket"], c.BackupSocket == "off":
+		c.BackupSocket = ""
+	case c.BackupSocket == "":
+		c.BackupSocket = defaultBackupSocket(c.DB)
+	}
+	if len(c.BackupSocket) > maxSocketPath {
+		return c, nil, usagef("STRETCHBOT_BACKUP_SOCKET / --backup-socket: %q is longer than the %d bytes a Unix socket path may have; choose a shorter path (or off)", c.BackupSocket, maxSocketPath)
+	}
 	c.InteractionsAddr = strings.TrimSpace(*interactions)
 	key := ""
 	if own["interactions-addr"] {
@@ -243,11 +257,14 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	return c, fs.Args(), nil
 }
 
-// logger builds the process logger from the config.
+// logger builds the process logger from the config. Interaction tokens
+// are redacted from everything it writes: errors quote request URLs, and
+// those of interaction callbacks and webhooks carry the token.
 func (c Config) logger(w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if c.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(logredact.Handler(h))
 }

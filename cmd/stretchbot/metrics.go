@@ -41,6 +41,15 @@ func (m *metrics) observeTx(kind string, d time.Duration) {
 	m.txDuration.WithLabelValues(kind).Observe(d.Seconds())
 }
 
+// watchReads registers the number of open read transactions: one that
+// stays up for long is a reader stuck at someone else's pace.
+func (m *metrics) watchReads(open func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "stretchbot_db_open_read_transactions",
+		Help: "Read transactions open on the database now.",
+	}, func() float64 { return float64(open()) }))
+}
+
 // watch registers the scheduler's and the transport's counters.
 func (m *metrics) watch(s *scheduler.Scheduler, interactions func() map[bot.StatKey]int64) {
 	m.reg.MustRegister(&statsCollector{sched: s, interactions: interactions})

@@ -135,10 +135,18 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		a.close(context.Background())
 		return err
 	}
+	if cfg.BackupSocket != "" {
+		if err := serveBackup(runCtx, cfg.BackupSocket, a.db.Backup, log); err != nil {
+			d.Close(context.Background())
+			a.close(context.Background())
+			return err
+		}
+	}
 	if cfg.HTTP != "" {
 		met.watch(a.sched, d.Stats)
+		met.watchReads(a.db.OpenReads)
 		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
-		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h, a.db.Backup, log), log); err != nil {
+		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h), log); err != nil {
 			d.Close(context.Background())
 			a.close(context.Background())
 			return err
@@ -173,10 +181,20 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 	// never leaves a half-written file under the real name.
 	tmp := cfg.out + ".partial"
 	var n int64
-	if cfg.from != "" {
-		n, err = fetchBackup(ctx, cfg.from, tmp)
+	from := cfg.from
+	if from != "" {
+		n, err = fetchBackup(ctx, from, tmp)
 	} else {
 		n, err = backupFile(ctx, cfg.db, tmp)
+		if errors.Is(err, store.ErrLocked) {
+			// A bot is running on the file: copy through its socket.
+			from = defaultBackupSocket(cfg.db)
+			if _, serr := os.Stat(from); serr != nil {
+				err = fmt.Errorf("%s is in use by a running bot, and its backup socket %s is not there: copy through the socket that bot serves (its STRETCHBOT_BACKUP_SOCKET) with --from SOCKET", cfg.db, from)
+			} else {
+				n, err = fetchBackup(ctx, from, tmp)
+			}
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -190,8 +208,8 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 		return fmt.Errorf("finish backup %s: %w", cfg.out, err)
 	}
 	src := cfg.db
-	if cfg.from != "" {
-		src = "the bot at " + cfg.from
+	if from != "" {
+		src = "the running bot (through " + from + ")"
 	}
 	fmt.Fprintf(m.Stdout, "backup of %s written to %s (%d bytes)\n", src, cfg.out, n)
 	return nil
@@ -204,7 +222,7 @@ func backupFile(ctx context.Context, path, out string) (int64, error) {
 	db, err := store.Open(path, store.Options{ReadOnly: true, Timeout: time.Second})
 	if err != nil {
 		if errors.Is(err, store.ErrLocked) {
-			return 0, fmt.Errorf("%s is in use by a running bot: copy through it with --from <its STRETCHBOT_HTTP address>", path)
+			return 0, err
 		}
 		return 0, dbError(path, err)
 	}

@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,9 +45,10 @@ func (h health) check() (ok bool, report string) {
 	return ok, report
 }
 
-// opsServer serves /metrics, /healthz and /backup on the operator's address.
-// /backup hands out every user's data, so it answers loopback callers only.
-func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx context.Context, w io.Writer) (int64, error), log *slog.Logger) *http.Server {
+// opsServer serves /metrics and /healthz on the operator's address. It
+// never serves the database: backups go over the Unix socket beside it
+// (backupsock.go), whatever a request's address or headers say.
+func opsServer(addr string, reg *prometheus.Registry, h health) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -59,37 +58,15 @@ func opsServer(addr string, reg *prometheus.Registry, h health, backup func(ctx 
 		}
 		io.WriteString(w, report)
 	})
-	mux.HandleFunc("GET /backup", func(w http.ResponseWriter, r *http.Request) {
-		// A backup holds every member's records: only hand it to a caller on
-		// this machine, even when metrics are exposed more widely.
-		if !fromLoopback(r) {
-			http.Error(w, "backups are only served to 127.0.0.1 / ::1", http.StatusForbidden)
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		n, err := backup(r.Context(), w)
-		if err != nil {
-			log.Error("backup over http", "err", err)
-			return
-		}
-		log.Info("backup served", "bytes", n)
-	})
-	return &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-}
-
-func fromLoopback(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	// Scrapes and health checks are small and quick: a client that holds
+	// a connection open doing nothing is dropped.
+	return &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 }
 
 // interactionsServer serves Discord's outgoing-webhook interactions at
 // bot.InteractionsPath. It faces the internet (behind a TLS-terminating
-// proxy), so it serves nothing else: /metrics and /backup stay on the
-// private ops address.
+// proxy), so it serves nothing else: /metrics stays on the private ops
+// address and backups on the Unix socket.
 func interactionsServer(addr string, d *bot.Discord, key ed25519.PublicKey) *http.Server {
 	mux := http.NewServeMux()
 	mux.Handle(bot.InteractionsPath, d.InteractionsHandler(key, nil))
@@ -149,36 +126,4 @@ func (m *Main) runHealth(ctx context.Context, args []string) error {
 		return fmt.Errorf("health: unhealthy (%s)", resp.Status)
 	}
 	return nil
-}
-
-// fetchBackup copies the database from a running bot's /backup.
-func fetchBackup(ctx context.Context, addr, out string) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/backup", nil)
-	if err != nil {
-		return 0, usagef("backup: bad address %q", addr)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("backup from %s: %w", addr, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("backup from %s: %s", addr, resp.Status)
-	}
-	want := int64(-1)
-	if v := resp.Header.Get("Content-Length"); v != "" {
-		want, _ = strconv.ParseInt(v, 10, 64)
-	}
-	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return 0, fmt.Errorf("create backup: %w", err)
-	}
-	n, err := io.Copy(f, resp.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && want >= 0 && n != want {
-		err = fmt.Errorf("backup from %s: got %d of %d bytes", addr, n, want)
-	}
-	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,7 +57,7 @@ func TestOpsEndpoints(t *testing.T) {
 	met.watch(a.sched, func() map[bot.StatKey]int64 { return interactions })
 	met.rateLimited.Inc()
 	h := health{dbOpen: a.db.Ready, connected: func() bool { return connected }, lag: a.sched.Lag}
-	srv := httptest.NewServer(opsServer("", met.reg, h, a.db.Backup, log).Handler)
+	srv := httptest.NewServer(opsServer("", met.reg, h).Handler)
 	defer srv.Close()
 
 	// Something the store does, so the transaction histogram has samples.
@@ -89,61 +88,12 @@ func TestOpsEndpoints(t *testing.T) {
 	if code, body = get(t, srv.URL+"/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, "gateway: FAIL") {
 		t.Fatalf("/healthz with the gateway down: %d %q", code, body)
 	}
-
-	// Backups go to callers on this machine only.
-	req := httptest.NewRequest(http.MethodGet, "/backup", nil)
-	req.RemoteAddr = "203.0.113.7:4711"
-	rec := httptest.NewRecorder()
-	opsServer("", met.reg, h, a.db.Backup, log).Handler.ServeHTTP(rec, req)
-	if rec.Code != http.StatusForbidden || rec.Body.Len() > 100 {
-		t.Fatalf("/backup from a remote address: %d, %d bytes", rec.Code, rec.Body.Len())
-	}
-	code, body = get(t, srv.URL+"/backup")
-	if code != http.StatusOK {
-		t.Fatalf("/backup: %d", code)
-	}
-	copyPath := filepath.Join(dir, "copy.db")
-	if err := os.WriteFile(copyPath, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := store.Check(copyPath); err != nil {
-		t.Fatalf("the backup served over HTTP is not a sound database: %v", err)
-	}
-}
-
-func TestBackupFromARunningBot(t *testing.T) {
-	dir := t.TempDir()
-	db, err := store.Open(filepath.Join(dir, "live.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	srv := httptest.NewServer(opsServer("", newMetrics().reg, health{}, db.Backup, slog.New(slog.DiscardHandler)).Handler)
-	defer srv.Close()
-	out := filepath.Join(dir, "copy.db")
-	addr := strings.TrimPrefix(srv.URL, "http://")
-	code, stdout, errOut := run(t, nil, "", "backup", "--from", addr, "--out", out)
-	if code != exitOK || !strings.Contains(stdout, "written to") {
-		t.Fatalf("backup --from: exit %d %q %q", code, stdout, errOut)
-	}
-	if err := store.Check(out); err != nil {
-		t.Fatal(err)
-	}
-	// The live file is locked by the running bot: a file backup says how to
-	// copy through it instead.
-	code, _, errOut = run(t, nil, "", "backup", "--db", filepath.Join(dir, "live.db"), "--out", filepath.Join(dir, "x.db"))
-	if code != exitError || !strings.Contains(errOut, "--from") {
-		t.Fatalf("backup of a locked file: exit %d %q", code, errOut)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "x.db.partial")); !os.IsNotExist(err) {
-		t.Fatal("a failed backup left a partial file behind")
-	}
 }
 
 func TestHealthCommandForTheContainerHealthcheck(t *testing.T) {
 	healthy := true
 	h := health{dbOpen: func() bool { return true }, connected: func() bool { return healthy }, lag: func() time.Duration { return 0 }}
-	srv := httptest.NewServer(opsServer("", newMetrics().reg, h, nil, slog.New(slog.DiscardHandler)).Handler)
+	srv := httptest.NewServer(opsServer("", newMetrics().reg, h).Handler)
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	if code, out, errOut := run(t, nil, "", "health", "--addr", addr); code != exitOK || !strings.Contains(out, "gateway: ok") {

@@ -1,91 +1,126 @@
-// Package discordtest is a fake Discord for tests: a REST API (httptest,
-// loopback only) and a gateway (gorilla/websocket) that a real discordgo
-// Session talks to, which records what the bot sends and rejects what
-// Discord would reject.
+// Package discordtest is a fake Discord for tests. Read this first.
 //
-// # Use
+// # What it fakes
 //
-//	fake := discordtest.New(t, discordtest.Options{Token: "tok", Shards: 1})
-//	s, _ := discordapi.NewSession(fake.Token(), fake.URL()) // DISCORD_API_BASE
+// Discord's REST API and its gateway, on loopback: an httptest server that
+// a real discordgo Session talks to with real JSON over real HTTP and real
+// websockets. It plays Discord's part of a conversation with the bot: it
+// sends interactions (slash commands, autocomplete, button clicks) over the
+// gateway, accepts the bot's answers, messages and command registrations
+// over REST, records all of it for the test to read, and refuses what
+// Discord would refuse, with Discord's status codes and error bodies. It
+// models only what the bot uses; anything else answers 404 and counts as
+// a rejection, so a bot that starts calling something new notices.
+//
+// # How a test uses it
+//
+//	fake := discordtest.New(t, discordtest.Options{})      // closed by t.Cleanup
+//	s, _ := discordapi.NewSession(fake.Token(), fake.URL()) // fake.URL() is DISCORD_API_BASE
 //	s.Open()                                                // GET /gateway → fake.GatewayURL()
 //	id := fake.SlashCommand(discordtest.Invocation{
-//		Origin:     discordtest.InGuild(guildID, channelID, discordtest.User{ID: "42"}),
-//		Command:    "stretch", Subcommand: "start",
-//		Options:    []discordtest.Option{{Name: "minutes", Value: 5}},
+//		Origin:  discordtest.InGuild(guildID, channelID, discordtest.User{ID: "42"}),
+//		Command: "stretch", Subcommand: "now",
 //	})
-//	r, err := fake.WaitResponse(ctx, id)                    // blocks until the bot answered
-//	// r.Type, r.Ephemeral(), r.Message.Content, r.Message.Embeds, ...
+//	r, err := fake.WaitResponse(ctx, id) // blocks until the bot answered
+//	// r.Type, r.Ephemeral(), r.Message.Content, r.Message.Components, ...
 //	if errs := fake.ValidationErrors(); len(errs) > 0 { t.Fatal(errs) }
 //
+// Click presses a button of a message the bot sent; Messages, DMs,
+// Responses, Original, Commands and Requests read back what the bot did;
+// WaitFor waits for any condition without sleeping. Every bot test should
+// end by asserting that ValidationErrors is empty: the list of every
+// request the fake refused.
+//
+// # What it rejects
+//
+// Each request passes two checks before it changes anything; a refused
+// request changes nothing (a refused interaction answer does not count as
+// the answer).
+//
+//   - The spec check: Discord's own OpenAPI spec. Path and query parameters
+//     and the JSON body of every request (payload_json for multipart
+//     uploads) must match the request schemas of the operation: types,
+//     enums, required fields, lengths, which component may nest where
+//     (Components V2 included). Refusals are 400/50035 "Invalid Form Body",
+//     each message under its field's path and prefixed "openapi: ".
+//   - The hand-written rules: Discord's documented limits the spec lacks.
+//     Content over 2000 characters; embed limits (title 256, description
+//     4096, 25 fields, field name 256 and value 1024, footer 2048, author
+//     256, 6000 in total, 10 embeds); empty messages (50006); component
+//     rules (5 action rows, 5 buttons a row, a select menu alone in its
+//     row, custom_id required on non-link buttons, at most 100 characters
+//     and unique in the message, label 80, link buttons need a url and no
+//     custom_id); Components V2 (with the IS_COMPONENTS_V2 flag: no content,
+//     embeds, poll or stickers; at most 40 components counting nested ones;
+//     at most 4000 characters across all Text Displays; the flag cannot be
+//     removed by an edit); command rules (name pattern and lowercase,
+//     description 1-100, 25 options and choices, required before optional,
+//     unique names, subcommand nesting, 100 commands).
+//
+// Besides those: a second initial response (400/40060); an initial
+// response more than 3 s after the interaction (404/10062); webhook calls
+// after the token's 15 minutes (401/50027); a missing or wrong
+// "Authorization: Bot <token>" (401; interaction routes need none); DMs to
+// users who closed them (CloseDMs, 403/50007); rate limits (429). Every
+// refusal is kept in ValidationErrors, except 429s and injected faults.
+//
+// # Time
+//
+// Interaction deadlines never pass by themselves: by default they run on a
+// clock that stands still and moves only by Advance, so a test slowed down
+// by -race or a busy machine is never "late", and a test that wants a late
+// answer calls Advance(4 * time.Second). Options.Clock or SetClock hand the
+// deadlines to a clock of the test's own (or to time.Now, for Discord's
+// real-time behaviour). Request and reply times read time.Now unless a clock
+// is set. Rate limits always run on real time, because discordgo waits in
+// real time.
+//
+// # Where each part lives
+//
+//	doc.go                this overview
+//	fake.go               Options, New/Start, Close, the clock, WaitFor
+//	fake_types.go         what tests read back: Request, Message, Component,
+//	                      Reply, Rejection, APIError
+//	rest.go               REST: the route table, the request pipeline
+//	                      (route → auth → spec check → faults and delays →
+//	                      rate limit → handler), users, DM channels,
+//	                      commands, channel messages; FailNext and Delay
+//	rest_interactions.go  interactions: SlashCommand, Autocomplete and Click
+//	                      (sent over the gateway), the callback and webhook
+//	                      routes that answer them, and the read-back queries
+//	gateway.go            the websocket gateway: HELLO, IDENTIFY, READY,
+//	                      heartbeats, RESUME, shards, DropGateway
+//	rules.go              the hand-written rules and Discord's error bodies
+//	spec.go               the spec check: request schemas, error placement
+//	spec/                 Discord's OpenAPI spec (openapi.json.gz), the
+//	                      request schemas cut from it (requests.json,
+//	                      generated), where they come from (README.md)
+//	gen_requests.go       go generate: writes spec/requests.json, using
+//	internal/specgen      (which cuts the schemas and applies the
+//	                      allowances: the few places where Discord accepts
+//	                      what its spec refuses, each with its reason)
+//	ratelimit.go          rate limits: the global 50/s, per-route buckets,
+//	                      X-RateLimit-* headers and 429 bodies
+//
 // REST is served under /api/v9 (the version discordgo v0.29.0 uses) and
-// /api/v10; fake.URL() is the root to put in DISCORD_API_BASE. The gateway
-// is at fake.GatewayURL(), returned by GET /gateway and /gateway/bot.
+// /api/v10, both checked as v10 requests (their formats are the same for
+// the routes served). The routes: GET /users/@me; POST /users/@me/channels;
+// GET /gateway and /gateway/bot; PUT and GET global and guild command bulk
+// overwrite; POST /interactions/{id}/{token}/callback (types 4, 5, 6, 7, 8,
+// 9); POST /webhooks/{app}/{token} (followups; ?wait=true returns the
+// message); GET/PATCH/DELETE /webhooks/{app}/{token}/messages/{@original|id};
+// POST/PATCH/DELETE /channels/{id}/messages[/{id}]. Bodies are JSON or
+// multipart/form-data (payload_json plus files[n]). After adding a route to
+// the table in rest.go, run `go generate ./internal/discordtest`
+// (TestRequestSchemasAreCurrent fails until then).
 //
-// # Served
-//
-// REST: GET /users/@me; POST /users/@me/channels (DM channel); GET /gateway
-// and /gateway/bot; PUT (and GET) global and guild command bulk overwrite;
-// POST /interactions/{id}/{token}/callback (types 4, 5, 6, 7, 8, 9); POST
-// /webhooks/{app}/{token} (followups, ?wait=true returns the message);
-// GET/PATCH/DELETE /webhooks/{app}/{token}/messages/{@original|id};
-// POST/PATCH/DELETE /channels/{id}/messages[/{id}]. JSON and
-// multipart/form-data (payload_json plus files[n]) bodies are accepted.
-// Other routes answer 404 and count as validation errors, so a bot that calls
-// something the fake does not model notices.
-//
-// Gateway: HELLO; IDENTIFY (token, intents and shard checked; Identifies
-// records them); READY (session_id, resume_gateway_url, application, user,
-// guilds of the shard, shard); heartbeat ACKs; RESUME replaying missed
-// dispatches by sequence number, then RESUMED; op 9 for unknown sessions.
-// Interactions go to the shard Discord would pick, (guild_id >> 22) %
-// shards, DMs to shard 0, and wait for a READY on that shard if nobody is
-// connected yet.
-//
-// # Rejected
-//
-// With Discord's status codes and JSON error bodies (50035 "Invalid Form
-// Body" with the nested errors tree, and so on): content over 2000
-// characters; embed limits (title 256, description 4096, 25 fields, field
-// name 256 and value 1024, footer 2048, author 256, 6000 in total, 10
-// embeds); empty messages (50006); component limits (5 action rows, 5
-// buttons a row, custom_id required on non-link buttons, at most 100
-// characters and unique in the message, label 80, link buttons need a url
-// and no custom_id, valid styles, a select menu alone in its row); command
-// rules (name pattern and lowercase, description 1-100, 25 options and
-// choices, required before optional, unique names, subcommand nesting, 100
-// commands); a second initial response (400/40060); an initial response
-// more than 3 s after dispatch (404/10062); webhook calls after the token's
-// 15 minutes (401/50027); a missing or wrong "Authorization: Bot <token>"
-// (401, except on interaction routes, which need none); DMs to users who
-// closed them (CloseDMs, 403/50007). Every rejection is kept in
-// ValidationErrors.
-//
-// # OpenAPI check
-//
-// Besides those hand-written rules, every request to a served route is
-// checked against Discord's official OpenAPI 3.1 spec (spec/openapi.json.gz,
-// embedded; see spec/README.md) with github.com/pb33f/libopenapi-validator:
-// path and query parameters, declared headers, and the JSON body, as a v10
-// request whatever the /api/vN prefix. A multipart body's payload_json part
-// is checked as the operation's JSON body (the spec describes multipart
-// bodies as the JSON fields plus files[n] parts; Discord, its docs and
-// discordgo use payload_json); the file parts are not checked. A request that
-// does not conform is answered 400/50035 "Invalid Form Body" before the
-// handler runs (so a refused interaction response does not count as the
-// answer), each validator message under its field's path, prefixed
-// "openapi: ", and is kept in ValidationErrors like any rejection.
-// Authorization is not taken from the spec: the exact token is checked by
-// hand. The spec is looser than the documentation in places (no content or
-// embed-total limits, no command-name pattern), which is why the hand-written
-// rules stay. Where it is stricter than Discord about something the bot
-// legitimately sends, a narrow, documented allowance in spec.go widens
-// that one schema (message_id "@original"; default_member_permissions as a
-// decimal string; a new upload's attachment id as its files[n] index). The
-// spec is parsed once per process, in the first New or Start (about 0.5 s,
-// 3 s under -race).
-//
-// Deadlines use the fake clock (SetClock, Advance); rate limits use real
-// time, because discordgo waits in real time.
+// The gateway: HELLO; IDENTIFY (token, intents and shard checked;
+// Identifies records them); READY (session_id, resume_gateway_url,
+// application, user, guilds of the shard, shard); heartbeat ACKs; RESUME
+// replaying missed dispatches by sequence number, then RESUMED; op 9 for
+// unknown sessions. Interactions go to the shard Discord would pick,
+// (guild_id >> 22) % shards, DMs to shard 0, and wait for a READY on that
+// shard if nobody is connected yet.
 //
 // # Rate limits and faults
 //

@@ -41,8 +41,14 @@ type Options struct {
 	PrivilegedIntents int
 	// RateLimits configures the rate limiter; nil means DefaultRateLimits().
 	RateLimits *RateLimits
-	// Clock is the fake's notion of "now" for interaction deadlines. Default
-	// time.Now. See also Fake.SetClock and Fake.Advance.
+	// Clock is the fake's notion of "now": the time of requests and replies
+	// and, when set, of interaction deadlines. Default time.Now for times;
+	// deadlines then run on a clock that stands still and moves only by
+	// Advance, so a test slowed down by -race or a busy machine never
+	// answers "late" by accident, and a test that wants a late answer says
+	// so with Advance. Set Clock (time.Now for Discord's real-time
+	// behaviour, or a test's own clock) and deadlines follow it. See also
+	// Fake.SetClock and Fake.Advance.
 	Clock func() time.Time
 }
 
@@ -62,6 +68,8 @@ type Fake struct {
 
 	mu           sync.Mutex
 	clock        func() time.Time
+	clockSet     bool      // a clock was given: deadlines follow it
+	start        time.Time // the standing deadline clock's reading, before Advance
 	offset       time.Duration
 	requests     []Request
 	rejections   []Rejection
@@ -117,8 +125,8 @@ func Start(opts Options) (*Fake, error) {
 	if opts.RateLimits != nil {
 		rls = *opts.RateLimits
 	}
-	clock := opts.Clock
-	if clock == nil {
+	clock, clockSet := opts.Clock, opts.Clock != nil
+	if !clockSet {
 		clock = time.Now
 	}
 	// The spec is parsed here, on the caller's goroutine, rather than on the
@@ -135,6 +143,8 @@ func Start(opts Options) (*Fake, error) {
 		ctx:          ctx,
 		cancel:       cancel,
 		clock:        clock,
+		clockSet:     clockSet,
+		start:        clock(),
 		rl:           newRateLimiter(rls),
 		interactions: map[string]*interaction{},
 		byToken:      map[string]*interaction{},
@@ -188,16 +198,32 @@ func (f *Fake) Now() time.Time {
 
 func (f *Fake) nowLocked() time.Time { return f.clock().Add(f.offset) }
 
-// SetClock replaces the clock used for interaction deadlines (3 s for the
-// initial response, 15 min for the token). Rate limits always use real time
-// because discordgo sleeps in real time.
-func (f *Fake) SetClock(clock func() time.Time) {
-	if clock == nil {
-		clock = time.Now
+// deadlineNowLocked is "now" for interaction deadlines: the clock plus any
+// Advance when a clock was given, else the standing clock plus any Advance.
+func (f *Fake) deadlineNowLocked() time.Time {
+	if f.clockSet {
+		return f.nowLocked()
 	}
+	return f.start.Add(f.offset)
+}
+
+// SetClock replaces the fake's clock, which from then on also drives
+// interaction deadlines (3 s for the initial response, 15 min for the
+// token); nil restores the default (time.Now for times, a standing clock
+// for deadlines). Call it before dispatching the interactions it should
+// time. Rate limits always use real time because discordgo sleeps in real
+// time.
+func (f *Fake) SetClock(clock func() time.Time) {
 	f.mu.Lock()
-	f.clock = clock
-	f.mu.Unlock()
+	defer f.mu.Unlock()
+	if clock == nil {
+		// The standing clock starts where the old clock stands, so
+		// interactions already dispatched keep their age.
+		f.start = f.clock()
+		f.clock, f.clockSet = time.Now, false
+		return
+	}
+	f.clock, f.clockSet = clock, true
 }
 
 // Advance moves the fake's clock forward by d, e.g. Advance(4*time.Second) to

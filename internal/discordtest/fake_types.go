@@ -177,6 +177,31 @@ type Component struct {
 	Placeholder string           `json:"placeholder,omitempty"`
 	Options     []map[string]any `json:"options,omitempty"`
 	Components  []Component      `json:"components,omitempty"`
+
+	// Components V2 (message flag IS_COMPONENTS_V2).
+	Content     string      `json:"content,omitempty"`      // Text Display
+	Accessory   *Component  `json:"accessory,omitempty"`    // Section: a Thumbnail or a Button
+	Media       *Media      `json:"media,omitempty"`        // Thumbnail
+	Description string      `json:"description,omitempty"`  // Thumbnail: alt text
+	Items       []MediaItem `json:"items,omitempty"`        // Media Gallery
+	File        *Media      `json:"file,omitempty"`         // File
+	AccentColor *int        `json:"accent_color,omitempty"` // Container
+	Spoiler     bool        `json:"spoiler,omitempty"`
+	Divider     *bool       `json:"divider,omitempty"` // Separator
+	Spacing     int         `json:"spacing,omitempty"` // Separator
+}
+
+// Media is a picture or file a V2 component shows: a URL, or
+// attachment://name for a file uploaded with the message.
+type Media struct {
+	URL string `json:"url"`
+}
+
+// MediaItem is one picture of a Media Gallery, with its alt text.
+type MediaItem struct {
+	Media       Media  `json:"media"`
+	Description string `json:"description,omitempty"`
+	Spoiler     bool   `json:"spoiler,omitempty"`
 }
 
 // Attachment is an attachment entry of a message body.

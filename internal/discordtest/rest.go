@@ -151,7 +151,7 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 	// The OpenAPI check runs before the handler because handlers change
 	// state (an interaction counts as answered, a message is stored) and a
 	// request Discord refuses must change nothing.
-	if e := f.spec.check(r.Method, rt.template, req.Path, r.URL.Query(), r.Header, c.json); e != nil {
+	if e := f.spec.check(r.Method, rt.template, params, r.URL.Query(), c.json); e != nil {
 		f.finish(w, &req, 0, nil, e, true)
 		return
 	}
@@ -523,6 +523,12 @@ func (f *Fake) newMessageLocked(body map[string]any, files []File, channelID, in
 	return sm
 }
 
+// componentsV2 reports whether the message was sent with IS_COMPONENTS_V2.
+func (sm *storedMessage) componentsV2() bool {
+	flags, _ := asInt(sm.raw["flags"])
+	return flags&messageFlagIsComponentsV2 != 0
+}
+
 func (sm *storedMessage) edit(body map[string]any, files []File) {
 	for _, k := range editable {
 		if v, ok := body[k]; ok {
@@ -599,7 +605,7 @@ func (f *Fake) editMessage(c *call) (int, any, *APIError) {
 		return 0, nil, e
 	}
 	body := asMap(c.body)
-	if e := validateMessage(body, "", messageCheck{}); e != nil {
+	if e := validateMessage(body, "", messageCheck{componentsV2: sm.componentsV2()}); e != nil {
 		return 0, nil, e
 	}
 	sm.edit(body, c.files)

@@ -97,7 +97,7 @@ type interaction struct {
 	id, token    string
 	typ          int
 	channelID    string
-	created      time.Time
+	created      time.Time // on the deadline clock (deadlineNowLocked)
 	acked        bool
 	original     string // message id of the original response
 	componentMsg string // for component interactions: the clicked message
@@ -285,7 +285,7 @@ func (f *Fake) dispatch(o Origin, typ int, data map[string]any, componentMsg str
 		p["message"] = msg[0]
 	}
 	it := &interaction{
-		id: id, token: token, typ: typ, channelID: o.ChannelID, created: f.nowLocked(),
+		id: id, token: token, typ: typ, channelID: o.ChannelID, created: f.deadlineNowLocked(),
 		componentMsg: componentMsg, followups: map[string]bool{}, payload: p,
 	}
 	f.interactions[id] = it
@@ -339,7 +339,7 @@ func (f *Fake) callback(c *call) (int, any, *APIError) {
 		return 0, nil, errAlreadyAcked()
 	}
 	now := f.nowLocked()
-	if now.Sub(it.created) > initialResponseDeadline {
+	if f.deadlineNowLocked().Sub(it.created) > initialResponseDeadline {
 		return 0, nil, errUnknownInteraction()
 	}
 	body := asMap(c.body)
@@ -370,7 +370,7 @@ func (f *Fake) callback(c *call) (int, any, *APIError) {
 			return 0, nil, errUnknownMessage()
 		}
 		if typ == CallbackUpdateMessage {
-			if e := validateMessage(data, "data", messageCheck{}); e != nil {
+			if e := validateMessage(data, "data", messageCheck{componentsV2: sm.componentsV2()}); e != nil {
 				return 0, nil, e
 			}
 			sm.edit(data, c.files)
@@ -403,7 +403,7 @@ func (f *Fake) webhook(c *call) (int, any, *APIError) {
 	}
 	it := f.byToken[c.params["webhook_token"]]
 	now := f.nowLocked()
-	if it == nil || now.Sub(it.created) > tokenLifetime {
+	if it == nil || f.deadlineNowLocked().Sub(it.created) > tokenLifetime {
 		return 0, nil, errInvalidWebhookToken()
 	}
 	// Discord creates the interaction's webhook messages only once the
@@ -442,7 +442,7 @@ func (f *Fake) webhook(c *call) (int, any, *APIError) {
 	case http.MethodGet:
 		return http.StatusOK, f.messageJSON(sm), nil
 	case http.MethodPatch:
-		if e := validateMessage(body, "", messageCheck{}); e != nil {
+		if e := validateMessage(body, "", messageCheck{componentsV2: sm.componentsV2()}); e != nil {
 			return 0, nil, e
 		}
 		sm.edit(body, c.files)

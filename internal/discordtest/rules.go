@@ -37,6 +37,8 @@ const (
 	maxChoiceName       = 100
 	maxChoiceString     = 100
 	maxModalTitle       = 45
+	maxComponentsV2     = 40   // components in a message, nested ones included
+	maxTextDisplayTotal = 4000 // characters across a message's Text Displays
 )
 
 // commandName is Discord's CHAT_INPUT name pattern. Discord's docs add the
@@ -152,6 +154,10 @@ func asInt(v any) (int, bool) {
 type messageCheck struct {
 	create   bool // a new message: must not be empty
 	hasFiles bool // files were uploaded with it
+	// componentsV2: the message being edited was sent with
+	// IS_COMPONENTS_V2, so the edit is held to its rules and may not drop
+	// the flag.
+	componentsV2 bool
 }
 
 // validateMessage checks a message body (create or edit) under prefix
@@ -176,8 +182,13 @@ func validateMessage(body map[string]any, prefix string, c messageCheck) *APIErr
 	if total > maxEmbedTotal {
 		fe.add(p("embeds"), "MAX_EMBED_SIZE_EXCEEDED", fmt.Sprintf("Embed size exceeds maximum size of %d", maxEmbedTotal))
 	}
-	flags, _ := asInt(body["flags"])
-	if flags&messageFlagIsComponentsV2 == 0 {
+	flags, hasFlags := asInt(body["flags"])
+	switch {
+	case c.componentsV2 && hasFlags && flags&messageFlagIsComponentsV2 == 0:
+		fe.add(p("flags"), "MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG", "The IS_COMPONENTS_V2 flag cannot be removed from a message")
+	case c.componentsV2 || flags&messageFlagIsComponentsV2 != 0:
+		validateComponentsV2(&fe, body, p)
+	default:
 		validateComponents(&fe, asList(body["components"]), p("components"))
 	}
 	if err := fe.apiError(); err != nil {
@@ -236,11 +247,14 @@ func validateEmbed(fe *formErrors, e map[string]any, path string) int {
 
 // Component types and button styles.
 const (
-	componentActionRow = 1
-	componentButton    = 2
-	componentSelect    = 3
-	buttonLink         = 5
-	buttonPremium      = 6
+	componentActionRow   = 1
+	componentButton      = 2
+	componentSelect      = 3
+	componentSection     = 9
+	componentTextDisplay = 10
+	componentContainer   = 17
+	buttonLink           = 5
+	buttonPremium        = 6
 )
 
 // validateComponents checks the top-level components of a (non
@@ -256,30 +270,110 @@ func validateComponents(fe *formErrors, rows []any, path string) {
 			fe.add(joinPath(rp, "type"), "COMPONENT_TYPE_INVALID", "Top-level components must be action rows")
 			continue
 		}
-		children := asList(row["components"])
-		if len(children) == 0 {
-			fe.add(joinPath(rp, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
-		}
-		fe.maxLen(joinPath(rp, "components"), len(children), maxRowButtons)
-		selects := 0
-		for j, c := range children {
-			cm := asMap(c)
-			cp := joinPath(rp, "components", strconv.Itoa(j))
-			t, _ := asInt(cm["type"])
-			switch {
-			case t == componentButton:
-				validateButton(fe, cm, cp, seen)
-			case t == componentSelect || (t >= 5 && t <= 8):
-				selects++
-				validateSelect(fe, cm, cp, t, seen)
-			default:
-				fe.add(joinPath(cp, "type"), "COMPONENT_TYPE_INVALID", fmt.Sprintf("Component type %d is not allowed in an action row", t))
-			}
-		}
-		if selects > 0 && len(children) > 1 {
-			fe.add(joinPath(rp, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "The specified component exceeds the maximum width")
+		validateActionRow(fe, row, rp, seen)
+	}
+}
+
+// validateActionRow checks one action row: up to 5 buttons or one select
+// menu. It returns how many components the row holds.
+func validateActionRow(fe *formErrors, row map[string]any, path string, seen map[string]bool) int {
+	children := asList(row["components"])
+	if len(children) == 0 {
+		fe.add(joinPath(path, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
+	}
+	fe.maxLen(joinPath(path, "components"), len(children), maxRowButtons)
+	selects := 0
+	for j, c := range children {
+		cm := asMap(c)
+		cp := joinPath(path, "components", strconv.Itoa(j))
+		t, _ := asInt(cm["type"])
+		switch {
+		case t == componentButton:
+			validateButton(fe, cm, cp, seen)
+		case t == componentSelect || (t >= 5 && t <= 8):
+			selects++
+			validateSelect(fe, cm, cp, t, seen)
+		default:
+			fe.add(joinPath(cp, "type"), "COMPONENT_TYPE_INVALID", fmt.Sprintf("Component type %d is not allowed in an action row", t))
 		}
 	}
+	if selects > 0 && len(children) > 1 {
+		fe.add(joinPath(path, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "The specified component exceeds the maximum width")
+	}
+	return len(children)
+}
+
+// validateComponentsV2 checks a message sent with IS_COMPONENTS_V2 against
+// the limits of Discord's component reference that the spec does not
+// state (the spec checks each component's shape and which may nest where):
+// no content, embeds, poll or stickers (Text Displays replace them); at
+// most 40 components counting nested ones; at most 4000 characters across
+// all Text Displays; and, as in any message, the rules of action rows and
+// buttons, wherever they sit, with custom ids unique in the message.
+func validateComponentsV2(fe *formErrors, body map[string]any, p func(...string) string) {
+	for _, field := range []string{"content", "embeds", "poll", "sticker_ids"} {
+		if !isEmpty(body[field]) {
+			fe.add(p(field), "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+				fmt.Sprintf("The '%s' field cannot be used when using MessageFlags.IS_COMPONENTS_V2", field))
+		}
+	}
+	w := v2Walk{fe: fe, seen: map[string]bool{}}
+	for i, c := range asList(body["components"]) {
+		w.component(asMap(c), p("components", strconv.Itoa(i)))
+	}
+	if w.count > maxComponentsV2 {
+		fe.add(p("components"), "MESSAGE_COMPONENTS_TOTAL_EXCEEDED",
+			fmt.Sprintf("A message can have at most %d components, nested ones included; this one has %d", maxComponentsV2, w.count))
+	}
+	if w.text > maxTextDisplayTotal {
+		fe.add(p("components"), "MESSAGE_TEXT_DISPLAY_TOTAL_EXCEEDED",
+			fmt.Sprintf("Text Displays can hold at most %d characters in total; these hold %d", maxTextDisplayTotal, w.text))
+	}
+}
+
+// v2Walk visits a components-v2 tree, counting components and text.
+type v2Walk struct {
+	fe    *formErrors
+	seen  map[string]bool // custom ids
+	count int             // components, nested ones included
+	text  int             // characters in Text Displays
+}
+
+func (w *v2Walk) component(c map[string]any, path string) {
+	w.count++
+	t, _ := asInt(c["type"])
+	switch t {
+	case componentActionRow:
+		w.count += validateActionRow(w.fe, c, path, w.seen)
+	case componentButton: // a Section's accessory
+		validateButton(w.fe, c, path, w.seen)
+	case componentTextDisplay:
+		w.text += runes(c["content"])
+	case componentSection:
+		for i, child := range asList(c["components"]) {
+			w.component(asMap(child), joinPath(path, "components", strconv.Itoa(i)))
+		}
+		if acc := asMap(c["accessory"]); acc != nil {
+			w.component(acc, joinPath(path, "accessory"))
+		}
+	case componentContainer:
+		for i, child := range asList(c["components"]) {
+			w.component(asMap(child), joinPath(path, "components", strconv.Itoa(i)))
+		}
+	}
+}
+
+// isEmpty reports whether a JSON value says nothing: absent, null, "", [].
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	}
+	return false
 }
 
 func validateCustomID(fe *formErrors, c map[string]any, path string, seen map[string]bool) {

@@ -2,194 +2,231 @@ package discordtest
 
 import (
 	"bytes"
-	"compress/gzip"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/pb33f/libopenapi"
-	validator "github.com/pb33f/libopenapi-validator"
-	"github.com/pb33f/libopenapi-validator/config"
-	verrors "github.com/pb33f/libopenapi-validator/errors"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// specGzip is Discord's OpenAPI 3.1 description of its HTTP API, gzipped
-// (see spec/README.md for where it comes from, spec/LICENSE for its licence).
-// It is embedded so that tests need nothing outside the repository.
+// requestSchemas is the part of Discord's OpenAPI spec (spec/openapi.json.gz,
+// see spec/README.md) that describes the requests the fake serves, as one
+// JSON Schema document: spec/requests.json, written by gen_requests.go.
+// Checking requests against it with a JSON Schema validator, rather than
+// against the whole spec with an OpenAPI library, keeps cold builds fast.
 //
-//go:embed spec/openapi.json.gz
-var specGzip []byte
+//go:generate go run gen_requests.go
+//go:embed spec/requests.json
+var requestSchemas []byte
 
-// specServer is the API root the spec's paths are relative to (its
-// servers[0]). The fake serves v9 too, which discordgo v0.29.0 uses; the v9
-// and v10 request formats of the routes the fake serves are the same, so
-// every request is checked as a v10 one.
-const specServer = "https://discord.com/api/v10"
+// requestSchemasURL names the document inside the schema compiler.
+const requestSchemasURL = "https://stretchbot.invalid/discordtest/requests.json"
 
-// openAPI checks requests against the spec. It is built once per process
-// (loadOpenAPI) and shared by every Fake; it is safe for concurrent use.
+// openAPI checks requests against the spec's request schemas. It is built
+// once per process (loadOpenAPI) and shared by every Fake; it is safe for
+// concurrent use.
 type openAPI struct {
-	v     validator.Validator
-	items map[string]*v3.PathItem // by route template
-	// loadTime is how long parsing the spec and compiling its schemas took,
-	// logged by the package's tests to keep an eye on it.
+	ops map[string]*operation // by "METHOD /template"
+	// loadTime is how long compiling the schemas took, logged by the
+	// package's tests to keep an eye on it.
 	loadTime time.Duration
 }
 
-// loadOpenAPI parses the embedded spec the first time it is called and
-// returns the same validator afterwards: parsing and compiling the schemas
-// takes about a second (several under -race), too much for every Fake.
+// operation is one served route's request schema.
+type operation struct {
+	schema *jsonschema.Schema
+	// queryTypes is the JSON type of each declared query parameter
+	// ("boolean", "integer", ...), to decode its text before validating.
+	queryTypes map[string]string
+}
+
+// loadOpenAPI compiles the request schemas the first time it is called and
+// returns the same checker afterwards.
 var loadOpenAPI = sync.OnceValues(func() (*openAPI, error) {
 	start := time.Now()
-	doc, err := servedSpec()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(requestSchemas))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("decoding spec/requests.json: %w", err)
 	}
-	d, err := libopenapi.NewDocument(doc)
-	if err != nil {
-		return nil, fmt.Errorf("parsing the OpenAPI spec: %w", err)
+	c := jsonschema.NewCompiler()
+	// Formats are not asserted (JSON Schema 2020-12's default), as before:
+	// the spec's "snowflake" and "int32" formats carry a pattern or bounds
+	// where they matter.
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(requestSchemasURL, doc); err != nil {
+		return nil, fmt.Errorf("spec/requests.json: %w", err)
 	}
-	model, err := d.BuildV3Model()
-	if err != nil {
-		return nil, fmt.Errorf("building the OpenAPI model: %w", err)
-	}
-	// Security is not checked from the spec: the fake checks the exact
-	// "Bot <token>" value by hand, which the spec cannot express (it only
-	// says a BotToken header is wanted, and interaction routes need none).
-	v := validator.NewValidatorFromV3Model(&model.Model, config.WithoutSecurityValidation())
-	o := &openAPI{v: v, items: map[string]*v3.PathItem{}}
+	root, _ := doc.(map[string]any)
+	names, _ := root["x-routes"].(map[string]any)
+	defs, _ := root["$defs"].(map[string]any)
+	o := &openAPI{ops: map[string]*operation{}}
 	for _, r := range routes {
-		item, ok := model.Model.Paths.PathItems.Get(r.template)
-		if !ok || item.GetOperations().GetOrZero(strings.ToLower(r.method)) == nil {
-			return nil, fmt.Errorf("the OpenAPI spec has no operation %s %s, which the fake serves", r.method, r.template)
+		key := r.method + " " + r.template
+		name, ok := names[key].(string)
+		if !ok {
+			return nil, fmt.Errorf("spec/requests.json has no operation %s, which the fake serves: run go generate ./internal/discordtest", key)
 		}
-		o.items[r.template] = item
+		sch, err := c.Compile(requestSchemasURL + "#/$defs/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("compiling the request schema of %s: %w", key, err)
+		}
+		op := &operation{schema: sch, queryTypes: map[string]string{}}
+		query := asMap(asMap(asMap(defs[name])["properties"])["query"])
+		for p, s := range asMap(query["properties"]) {
+			op.queryTypes[p] = jsonType(asMap(s)["type"])
+		}
+		o.ops[key] = op
 	}
 	o.loadTime = time.Since(start)
 	return o, nil
 })
 
-// servedSpec returns the embedded spec cut down to what the fake needs: the
-// paths it serves, without their responses (only requests are checked) and
-// with JSON request bodies only. The validator compiles every schema of
-// every operation up front, which for the whole spec takes several seconds
-// (tens under -race); the components stay whole, so every schema a served
-// request refers to is there.
-func servedSpec() ([]byte, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(specGzip))
-	if err != nil {
-		return nil, fmt.Errorf("reading the embedded OpenAPI spec: %w", err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("reading the embedded OpenAPI spec: %w", err)
-	}
-	var spec map[string]any
-	if err := json.Unmarshal(raw, &spec); err != nil {
-		return nil, fmt.Errorf("decoding the embedded OpenAPI spec: %w", err)
-	}
-	all, _ := spec["paths"].(map[string]any)
-	served := map[string]any{}
-	for _, r := range routes {
-		item, ok := all[r.template].(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("the OpenAPI spec has no path %s, which the fake serves", r.template)
-		}
-		for _, op := range item {
-			m, ok := op.(map[string]any)
-			if !ok {
-				continue
-			}
-			delete(m, "responses")
-			// Bodies are always checked as JSON (see check), so the
-			// urlencoded and multipart variants, each compiled on its
-			// own, would only slow the start.
-			if content := asMap(asMap(m["requestBody"])["content"]); content != nil {
-				for mt := range content {
-					if mt != "application/json" {
-						delete(content, mt)
-					}
-				}
+// jsonType is the non-null type a schema's "type" names ("string" when it
+// names none).
+func jsonType(t any) string {
+	switch t := t.(type) {
+	case string:
+		return t
+	case []any:
+		for _, x := range t {
+			if s, ok := x.(string); ok && s != "null" {
+				return s
 			}
 		}
-		served[r.template] = item
 	}
-	spec["paths"] = served
-	if err := applyAllowances(spec); err != nil {
-		return nil, err
-	}
-	return json.Marshal(spec)
+	return "string"
 }
 
 // check validates one request of a served route against the spec: path and
-// query parameters, headers the spec declares, and the JSON body. For
-// multipart/form-data requests body is the payload_json part, checked as
-// the operation's application/json body: the spec describes multipart
-// bodies as the JSON body's fields plus files[n] parts, which is not how
-// discordgo (or Discord's documentation) sends them, and Discord reads
-// payload_json as the JSON body. It returns nil when the request conforms,
-// else a 400/50035 error whose tree holds the validator's messages.
-func (o *openAPI) check(method, template, path string, query url.Values, header http.Header, body []byte) *APIError {
-	u := specServer + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
+// query parameters and the JSON body, seen together as one object
+// {"path": ..., "query": ..., "body": ...}. For multipart/form-data requests
+// body is the payload_json part, checked as the operation's application/json
+// body: the spec describes multipart bodies as the JSON body's fields plus
+// files[n] parts, which is not how discordgo (or Discord's documentation)
+// sends them, and Discord reads payload_json as the JSON body. Headers are
+// not checked: the served operations declare none, and the token is checked
+// by hand. It returns nil when the request conforms, else a 400/50035 error
+// whose tree holds the validator's messages.
+func (o *openAPI) check(method, template string, params map[string]string, query url.Values, body []byte) *APIError {
+	op := o.ops[method+" "+template]
+	path := map[string]any{}
+	for k, v := range params {
+		path[k] = v
 	}
-	var rd io.Reader = http.NoBody
-	if body != nil {
-		rd = bytes.NewReader(body)
+	q := map[string]any{}
+	for k, vs := range query {
+		q[k] = queryValue(vs[0], op.queryTypes[k])
 	}
-	req, err := http.NewRequest(method, u, rd)
-	if err != nil {
-		return &APIError{Status: http.StatusBadRequest, Code: 0, Message: "discordtest: " + err.Error()}
+	req := map[string]any{"path": path, "query": q}
+	if len(body) > 0 {
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+		if err != nil {
+			return errInvalidJSON()
+		}
+		req["body"] = v
 	}
-	req.Header = header.Clone()
-	req.Header.Del("Content-Type")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	err := op.schema.Validate(req)
+	if err == nil {
+		return nil
 	}
-	if ok, errs := o.v.ValidateHttpRequestSyncWithPathItem(req, o.items[template], template); !ok {
-		return specError(errs)
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		var fe formErrors
+		fe.add("", "OPENAPI_INVALID", "openapi: "+err.Error())
+		return fe.apiError()
 	}
-	return nil
+	return specError(ve)
 }
 
-// specError turns the validator's errors into Discord's Invalid Form Body
-// error, each message under the path of the offending field.
-func specError(errs []*verrors.ValidationError) *APIError {
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+
+// queryValue decodes a query parameter's text as its declared type, the
+// way OpenAPI's form style does; text that is not of that type stays a
+// string, which the schema then refuses.
+func queryValue(s, typ string) any {
+	switch typ {
+	case "boolean":
+		if b, err := strconv.ParseBool(s); err == nil {
+			return b
+		}
+	case "integer", "number":
+		if jsonNumber.MatchString(s) {
+			return json.Number(s)
+		}
+	}
+	return s
+}
+
+// specError turns the validator's error into Discord's Invalid Form Body
+// error, each message under the path of the offending field: a body field
+// at its path in the body, a path or query parameter under its name, as
+// Discord files them.
+func specError(ve *jsonschema.ValidationError) *APIError {
 	var fe formErrors
-	for _, e := range errs {
-		if len(e.SchemaValidationErrors) == 0 {
-			msg := e.Message
-			if e.Reason != "" {
-				msg += ": " + e.Reason
-			}
-			fe.add(e.ParameterName, "OPENAPI_"+strings.ToUpper(e.ValidationType), "openapi: "+msg)
-			continue
-		}
-		// Discord files parameter errors under the parameter's name; the
-		// validator gives query failures that path, path failures none.
-		for _, f := range relevantFailures(e.SchemaValidationErrors) {
-			p := f.path
-			if e.ParameterName != "" && p != e.ParameterName && !strings.HasPrefix(p, e.ParameterName+".") {
-				p = joinPath(e.ParameterName, p)
-			}
-			fe.add(p, f.code, "openapi: "+f.msg)
-		}
+	for _, f := range relevantFailures(flatten(ve.DetailedOutput(), nil)) {
+		fe.add(f.path, f.code, "openapi: "+f.msg)
 	}
 	if len(fe.tree) == 0 {
 		// The validator said no without saying why; still a rejection.
 		fe.add("", "OPENAPI_INVALID", "openapi: request does not match the spec")
 	}
 	return fe.apiError()
+}
+
+// schemaFailure is one leaf of the validator's output.
+type schemaFailure struct {
+	instancePath    []string // in the request object: "body", "data", "tts"
+	keywordLocation string   // in the schema: ".../properties/tts/type"
+	reason          string   // "got string, want boolean"
+}
+
+// ignoredReason matches the validator's summaries of a union or of the
+// whole validation, which say nothing about a field.
+var ignoredReason = regexp.MustCompile(`^'?(anyOf|allOf|oneOf|validation)'? failed(, none matched)?$`)
+
+// flatten collects the leaves of the validator's detailed output.
+func flatten(u *jsonschema.OutputUnit, out []schemaFailure) []schemaFailure {
+	if u.Error != nil {
+		if reason := u.Error.String(); !ignoredReason.MatchString(reason) {
+			out = append(out, schemaFailure{
+				instancePath:    pointerTokens(u.InstanceLocation),
+				keywordLocation: u.KeywordLocation,
+				reason:          reason,
+			})
+		}
+	}
+	for i := range u.Errors {
+		out = flatten(&u.Errors[i], out)
+	}
+	return out
+}
+
+// pointerTokens splits a JSON pointer (RFC 6901) into its unescaped tokens.
+func pointerTokens(p string) []string {
+	if p == "" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}
+
+// fieldPath is where Discord files an error about the request object's
+// instance path: body fields by their path in the body, parameters by name.
+func fieldPath(instance []string) string {
+	if len(instance) == 0 {
+		return ""
+	}
+	return joinPath(instance[1:]...)
 }
 
 // failure is one schema failure placed in Discord's error tree.
@@ -212,11 +249,11 @@ var (
 // JSON type) does not match is one the request never meant, so its failures
 // are dropped; if that leaves nothing, every failure is kept. Failures at
 // one path are merged ("value must be one of 1, 2, 3").
-func relevantFailures(fs []*verrors.SchemaValidationFailure) []failure {
+func relevantFailures(fs []schemaFailure) []failure {
 	var wrong []string
 	for _, f := range fs {
-		kw := f.KeywordLocation
-		if loc := typeKeywords.FindStringIndex(kw); loc != nil && len(f.InstancePath) > 0 && f.InstancePath[len(f.InstancePath)-1] == "type" {
+		kw := f.keywordLocation
+		if loc := typeKeywords.FindStringIndex(kw); loc != nil && len(f.instancePath) > 0 && f.instancePath[len(f.instancePath)-1] == "type" {
 			wrong = append(wrong, strings.TrimSuffix(kw[:loc[0]], "/$ref"))
 		} else if m := branchType.FindStringSubmatch(kw); m != nil {
 			wrong = append(wrong, m[1])
@@ -230,9 +267,9 @@ func relevantFailures(fs []*verrors.SchemaValidationFailure) []failure {
 		}
 		return false
 	}
-	var kept []*verrors.SchemaValidationFailure
+	var kept []schemaFailure
 	for _, f := range fs {
-		if !inWrong(f.KeywordLocation) {
+		if !inWrong(f.keywordLocation) {
 			kept = append(kept, f)
 		}
 	}
@@ -255,16 +292,21 @@ func relevantFailures(fs []*verrors.SchemaValidationFailure) []failure {
 		msgs[k] = append(msgs[k], m)
 	}
 	for _, f := range kept {
-		path := joinPath(f.InstancePath...)
-		keyword := f.KeywordLocation[strings.LastIndex(f.KeywordLocation, "/")+1:]
+		path := fieldPath(f.instancePath)
+		keyword := f.keywordLocation[strings.LastIndex(f.keywordLocation, "/")+1:]
+		if keyword == "required" && len(f.instancePath) == 0 {
+			// Only the body can be missing from the request object.
+			add(key{"", "BASE_TYPE_REQUIRED"}, "a request body is required")
+			continue
+		}
 		if keyword == "required" {
 			// Discord reports a missing field at the field itself.
-			for _, m := range quoted.FindAllStringSubmatch(f.Reason, -1) {
+			for _, m := range quoted.FindAllStringSubmatch(f.reason, -1) {
 				add(key{joinPath(path, m[1]), "BASE_TYPE_REQUIRED"}, "this field is required")
 			}
 			continue
 		}
-		add(key{path, keywordCode(keyword)}, f.Reason)
+		add(key{path, keywordCode(keyword)}, f.reason)
 	}
 	out := make([]failure, 0, len(order))
 	for _, k := range order {
@@ -311,131 +353,4 @@ func keywordCode(keyword string) string {
 		return "BASE_TYPE_INVALID"
 	}
 	return "OPENAPI_" + strings.ToUpper(keyword)
-}
-
-// allowance is a known, deliberate difference between the spec and what
-// Discord accepts from the bot: a narrow change to one schema, with the
-// reason it is right. There is no switch to turn the OpenAPI check off.
-type allowance struct {
-	// pointer is a JSON pointer into the spec ("/components/schemas/X/...").
-	pointer string
-	// apply changes the object found there.
-	apply func(node map[string]any) error
-	// reason says why Discord accepts what the spec refuses, with a source.
-	reason string
-}
-
-// allowances are the known-benign deviations: requests that discordgo
-// sends, that real Discord accepts, and that the spec is stricter about.
-var allowances = []allowance{
-	{
-		pointer: "/paths/~1webhooks~1{webhook_id}~1{webhook_token}~1messages~1{message_id}",
-		apply:   allowPathValue("message_id", "@original"),
-		reason: "Discord's docs (Receiving and Responding: Get/Edit/Delete Original Interaction Response) " +
-			"address the initial response as messages/@original, and discordgo's InteractionResponseEdit " +
-			"and InteractionResponseDelete do; the spec types message_id as a snowflake only.",
-	},
-	{
-		pointer: "/components/schemas/ApplicationCommandUpdateRequest/properties/default_member_permissions",
-		apply:   allowDecimalString,
-		reason: "Discord's docs (Application Command Object) type default_member_permissions as ?string, " +
-			"permissions being bit sets serialized as strings everywhere in the API; discordgo sends it " +
-			"with the ,string option (\"32\"). The spec only allows an integer or null.",
-	},
-	{
-		pointer: "/components/schemas/MessageAttachmentRequest/properties/id",
-		apply:   allowUploadIndex,
-		reason: "Discord's docs (Reference: Uploading Files) give a new upload's attachment id as the " +
-			"integer index n of its files[n] part (\"id\": 0 in their example), and Discord accepts it; " +
-			"the bot sends it so. The spec only allows a snowflake string.",
-	},
-}
-
-// allowUploadIndex lets an attachment id also be the integer index of a
-// files[n] part of the same request (0 to 9, the parts the spec lists).
-func allowUploadIndex(schema map[string]any) error {
-	if schema["$ref"] == nil {
-		return fmt.Errorf("expected a $ref to SnowflakeType")
-	}
-	orig := map[string]any{"$ref": schema["$ref"]}
-	delete(schema, "$ref")
-	schema["anyOf"] = []any{orig, map[string]any{"type": "integer", "minimum": 0, "maximum": 9}}
-	return nil
-}
-
-// allowDecimalString lets an integer schema also be the integer written as
-// a decimal string (no sign, no leading zeros), as Discord accepts for
-// 64-bit integers such as permission sets.
-func allowDecimalString(schema map[string]any) error {
-	if schema["type"] == nil {
-		return fmt.Errorf("no type to widen")
-	}
-	orig := map[string]any{}
-	for k, v := range schema {
-		orig[k] = v
-		delete(schema, k)
-	}
-	schema["anyOf"] = []any{orig, map[string]any{"type": "string", "pattern": "^(0|[1-9][0-9]{0,19})$"}}
-	return nil
-}
-
-// allowPathValue lets the path parameter name of a path item also be the
-// literal value, besides what its schema allows.
-func allowPathValue(name, value string) func(item map[string]any) error {
-	return func(item map[string]any) error {
-		for _, p := range asList(item["parameters"]) {
-			pm := asMap(p)
-			if pm["name"] != name || pm["in"] != "path" {
-				continue
-			}
-			// The validator checks path parameters by their schema's
-			// type, so the widened schema keeps one.
-			pm["schema"] = map[string]any{"type": "string", "anyOf": []any{pm["schema"], map[string]any{"const": value}}}
-			return nil
-		}
-		return fmt.Errorf("no path parameter %q", name)
-	}
-}
-
-// applyAllowances applies allowances to the decoded spec.
-func applyAllowances(spec map[string]any) error {
-	for _, a := range allowances {
-		node, err := lookupPointer(spec, a.pointer)
-		if err != nil {
-			return fmt.Errorf("allowance %s: %w", a.pointer, err)
-		}
-		if err := a.apply(node); err != nil {
-			return fmt.Errorf("allowance %s: %w", a.pointer, err)
-		}
-	}
-	return nil
-}
-
-// lookupPointer finds the object at a JSON pointer (RFC 6901).
-func lookupPointer(doc map[string]any, pointer string) (map[string]any, error) {
-	var node any = doc
-	for _, tok := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch n := node.(type) {
-		case map[string]any:
-			next, ok := n[tok]
-			if !ok {
-				return nil, fmt.Errorf("no %q in the spec (has it changed?)", tok)
-			}
-			node = next
-		case []any:
-			var i int
-			if _, err := fmt.Sscan(tok, &i); err != nil || i < 0 || i >= len(n) {
-				return nil, fmt.Errorf("no index %q in the spec (has it changed?)", tok)
-			}
-			node = n[i]
-		default:
-			return nil, fmt.Errorf("%q is not inside an object or array", tok)
-		}
-	}
-	m, ok := node.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("not an object")
-	}
-	return m, nil
 }

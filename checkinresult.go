@@ -1,0 +1,185 @@
+package stretchbot
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Discord limits the result's text must fit: an embed title and an embed
+// description (a message body is shorter still at 2000, so the bot uses an
+// embed).
+const (
+	maxHeadingLen = 256
+	maxBodyLen    = 4096
+)
+
+// tier returns the tier the texts describe. A tier outside the enum can only
+// come from a bug or a corrupt record; it reads as "see a doctor soon", the
+// same answer Assess gives to answers it cannot trust, never as self-care.
+func (a Assessment) tier() Tier {
+	if !a.Tier.valid() {
+		return TierSeeDoctorSoon
+	}
+	return a.Tier
+}
+
+// PausesReminders reports whether the user's stretches and reminders should
+// be held until they say a clinician has seen them: for the emergency and
+// today tiers, where stretching should wait.
+func (a Assessment) PausesReminders() bool {
+	return a.tier() >= TierSeeDoctorToday
+}
+
+// CheckInResult is a finished check-in as its result screen shows it: the
+// assessment, what was kept, an earlier urgent result that is still open,
+// and what the person may be offered now. The transports render Heading,
+// Body and one button per Action; all wording comes from here.
+type CheckInResult struct {
+	Assessment Assessment
+	// Record is what this check-in kept (CheckInFlow.Record).
+	Record CheckInRecord
+	// ProfileKept says the person's age band and bone-health answer are in
+	// their settings (answered now or before).
+	ProfileKept bool
+	// Held says an earlier emergency or "today" result was holding
+	// stretches and reminders when this check-in began.
+	Held bool
+	// Earlier is that earlier result while its record is kept, and
+	// EarlierWhen its date as the transport writes dates.
+	Earlier     *CheckInRecord
+	EarlierWhen string
+	// Offer is what the person may be offered after this check-in.
+	Offer StretchOffer
+}
+
+// severe reports whether this check-in's pain score is 8 or more.
+func (r CheckInResult) severe() bool {
+	return painValid(r.Record.Pain) && r.Record.Pain >= SeverePain
+}
+
+// earlierTier is the tier of the earlier urgent result ("today" when its
+// record is gone).
+func (r CheckInResult) earlierTier() (string, Tier) {
+	if r.Earlier == nil {
+		return "", TierSeeDoctorToday
+	}
+	return r.EarlierWhen, r.Earlier.Tier
+}
+
+// Heading is the result's title; at most 256 characters.
+func (r CheckInResult) Heading() string {
+	if r.Held && r.Assessment.tier() == TierSelfCare {
+		return heldSelfCareHeading
+	}
+	return r.Assessment.Heading()
+}
+
+// Actions are the buttons the result offers, in order. Each is one the next
+// screen accepts: Stretch now only when a stretch is allowed, "I've been
+// checked by a clinician" instead of it while an earlier urgent result holds
+// stretches, nothing on an answer that holds them itself.
+func (r CheckInResult) Actions() []CheckInAction {
+	t := r.Assessment.tier()
+	if t >= TierSeeDoctorToday {
+		return nil
+	}
+	var out []CheckInAction
+	switch {
+	case r.Held:
+		out = append(out, ActionCleared)
+	case t == TierSelfCare && r.Offer.Any():
+		out = append(out, ActionStretchNow)
+	}
+	if t == TierSelfCare && r.Assessment.Recheck > 0 {
+		out = append(out, ActionRecheck)
+	}
+	return out
+}
+
+// Body is the whole result below the heading, as plain text with Discord
+// markdown. The emergency answer starts with the action itself; any other
+// answer starts by recalling an earlier urgent result that is still open.
+// Then come what to do, the reasons, the safety net (not on the emergency
+// answer, which is already the emergency), what was kept, and the
+// disclaimer. It is at most 4096 characters (an embed description): if a
+// hand-built Assessment holds more reasons than fit, the last ones are left
+// out and the text says so; everything else always stays.
+func (r CheckInResult) Body() string {
+	a := r.Assessment
+	when, earlier := r.earlierTier()
+	var head []string
+	tail := []string{SafetyNet, keptLine(r.Record, r.ProfileKept), disclaimerInDoubt}
+	switch a.tier() {
+	case TierEmergency:
+		head = []string{EmergencyAction + "\n" + emergencyWhy + "\n" + emergencyHold}
+		if r.Held {
+			head = append(head, recallBrief(when, earlier))
+		}
+		tail = []string{keptLine(r.Record, r.ProfileKept), disclaimer}
+	case TierSeeDoctorToday:
+		if r.Held {
+			head = append(head, recallBrief(when, earlier))
+		}
+		head = append(head, todayAction+"\n"+todayHold)
+	case TierSeeDoctorSoon:
+		if r.Held {
+			head = append(head, recallAsk(when, earlier), soonAction)
+		} else {
+			head = append(head, soonAction+"\n"+soonStretching, r.stretchLimits())
+		}
+	default:
+		if r.Held {
+			head = append(head, recallAsk(when, earlier))
+		}
+		if r.severe() {
+			head = append(head, flareAdvice)
+		}
+		if !r.Held {
+			if r.Offer.Any() {
+				head = append(head, joinParagraphs([]string{keepStretching, r.stretchLimits()}))
+			} else {
+				head = append(head, r.Offer.Empty())
+			}
+		}
+		if a.Recheck > 0 {
+			head = append(head, recheckLine(FromNow(a.Recheck)))
+		}
+		if len(a.Reasons) == 0 {
+			head = append(head, noWarningSigns)
+		}
+	}
+	return joinWithReasons(joinParagraphs(head), a.Reasons, joinParagraphs(tail))
+}
+
+// stretchLimits is the note on which stretches this check-in's pain leaves
+// out (severe pain keeps to spasm-safe ones for 24 hours), or why none is
+// left; "" when the pain score is below 8.
+func (r CheckInResult) stretchLimits() string {
+	if !r.severe() {
+		return ""
+	}
+	if !r.Offer.Any() {
+		return r.Offer.Empty()
+	}
+	return r.Offer.Note()
+}
+
+// joinWithReasons puts the reasons between head and tail, leaving out the
+// last ones (and saying so) if all would not fit in maxBodyLen.
+func joinWithReasons(head string, reasons []string, tail string) string {
+	if len(reasons) == 0 {
+		return joinParagraphs([]string{head, tail})
+	}
+	budget := maxBodyLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail) - 4 - utf8.RuneCountInString("\n"+moreReasons)
+	var why strings.Builder
+	why.WriteString(reasonsHeading)
+	for _, reason := range reasons {
+		line := "\n• " + reason
+		if utf8.RuneCountInString(why.String())+utf8.RuneCountInString(line) > budget {
+			why.WriteString("\n" + moreReasons)
+			break
+		}
+		why.WriteString(line)
+	}
+	return joinParagraphs([]string{head, why.String(), tail})
+}
