@@ -55,6 +55,10 @@ type Schedule struct {
 	TimeZone  string    // IANA name, e.g. "Europe/Berlin"
 	Paused    bool
 	Created   time.Time
+	// Filter is what the stretches a reminder brings are chosen from
+	// (set with the reminder; the default is everything the person can
+	// do). Breaks and check-in reminders have none.
+	Filter Filter
 }
 
 // OneShot reports whether the schedule fires once at At instead of by Spec.
@@ -113,6 +117,34 @@ func (s Schedule) Describe() string {
 		return fmt.Sprintf("%s (%s)", s.Spec, s.TimeZone)
 	}
 	return fmt.Sprintf("%02d:%02d %s (%s)", h, m, days.Describe(), s.TimeZone)
+}
+
+// FiresNear reports whether the repeating schedule s has an occurrence
+// within d of t, and when. It reads the simple "M H * * DOW" specs the bot
+// writes; for any other spec, and for one-shots, it says no.
+func (s Schedule) FiresNear(t time.Time, d time.Duration) (time.Time, bool) {
+	if s.OneShot() {
+		return time.Time{}, false
+	}
+	f := strings.Fields(s.Spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return time.Time{}, false
+	}
+	h, errH := strconv.Atoi(f[1])
+	m, errM := strconv.Atoi(f[0])
+	days, errD := ParseDays(f[4])
+	loc, errL := s.Location()
+	if errH != nil || errM != nil || errD != nil || errL != nil {
+		return time.Time{}, false
+	}
+	y, mo, day := t.In(loc).Date()
+	for _, offset := range []int{-1, 0, 1} {
+		at := WallTime(y, mo, day+offset, h, m, loc)
+		if diff := at.Sub(t); days.Has(at.Weekday()) && diff <= d && diff >= -d {
+			return at, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // LoadLocation loads an IANA time zone with an error a user can act on.

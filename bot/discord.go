@@ -497,6 +497,9 @@ func wrapErr(what string, err error) error {
 func (d *Discord) Send(ctx context.Context, to Destination, r Reply) error {
 	rm := render(r)
 	p := payloadOf(rm)
+	if r.Silent {
+		p.Flags |= discordgo.MessageFlagsSuppressNotifications
+	}
 	if to.ChannelID != "" {
 		return d.post(ctx, to.ChannelID, p, rm.files)
 	}

@@ -21,6 +21,7 @@ const (
 	textOnceSet           = "⏰ One-time reminder #%d set: %s, %s."
 	textNextOne           = "\nNext one: %s (%s)."
 	textPausedNow         = "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
+	textItsStretches      = "\nFilters: %s"
 )
 
 // addSchedule stores a new schedule and arms it. If arming fails the stored
@@ -81,7 +82,11 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindReminder, Spec: spec, TimeZone: loc.String(), Created: b.now()}
+	f, err := filterOptions(in)
+	if err != nil {
+		return Reply{}, err
+	}
+	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindReminder, Spec: spec, TimeZone: loc.String(), Created: b.now(), Filter: f}
 	if w.OneTime() {
 		s.Kind, s.Spec, s.At = stretchbot.KindOnce, "", w.Once
 	}
@@ -92,6 +97,13 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
 			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, textDuplicateReminder, dup.Existing.ID, dup.Existing.Describe(), b.destination(dup.Existing, in.ChannelID))
 		}
+		return Reply{}, err
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	if u, err = b.rememberKit(ctx, u, f); err != nil {
 		return Reply{}, err
 	}
 	// Remember the zone so the next reminder needs no timezone option.
@@ -112,8 +124,8 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
 		text += fmt.Sprintf(textNextOne, b.full(next, loc), b.relative(next, loc))
 	}
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err == nil && u.RemindersPaused(b.now()) {
+	text += fmt.Sprintf(textItsStretches, filterLine(f, u.Equipment))
+	if u.RemindersPaused(b.now()) {
 		text += textPausedNow
 	}
 	return message(text), nil
@@ -179,6 +191,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	for _, s := range list {
 		loc, _ := s.Location()
 		line := fmt.Sprintf("**#%d** %s", s.ID, s.Describe())
+		if !s.Filter.IsDefault() {
+			line += " (" + filterWords(s.Filter) + ")"
+		}
 		if s.ChannelID != "" {
 			line += " in <#" + s.ChannelID + ">"
 			if b.cfg.Console {

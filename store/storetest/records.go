@@ -280,7 +280,7 @@ func testExportRoundTrip(t *testing.T, h Harness) {
 	if !reflect.DeepEqual(back, ex) {
 		t.Fatalf("JSON round trip differs:\n%+v\n%+v", back, ex)
 	}
-	if !bytes.Contains(raw, []byte(`"schema": 1`)) || bytes.Contains(raw, []byte(Bob)) {
+	if !bytes.Contains(raw, []byte(`"schema": 2`)) || bytes.Contains(raw, []byte(Bob)) {
 		t.Fatalf("export JSON:\n%s", raw)
 	}
 	if file := must[[]byte](t)(d.ExportJSON(ctx, Alice)); !bytes.Equal(file, raw) {
