@@ -62,6 +62,7 @@ type Bot struct {
 	cfg    Config
 	log    *slog.Logger
 	leaves map[string]leaf
+	groups map[string]group
 	routes map[string]handlerFunc
 }
 
@@ -81,7 +82,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
 	b.routes = map[string]handlerFunc{
 		"stretch now":            b.stretchNow,
 		"stretch done":           b.stretchDone,
@@ -185,7 +186,7 @@ func (b *Bot) takeNotice(ctx context.Context, in Interaction) string {
 func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	l, ok := b.leaves[in.Command]
 	if !ok {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "I don't know the command /%s. Try /stretch help.", truncateText(in.Command, 40))
+		return b.notACommand(in)
 	}
 	if l.root.GuildOnly && in.GuildID == "" {
 		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s works only in a server channel.", l.root.Name)
@@ -193,7 +194,7 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
 		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "Only people who can manage this server can change stretch breaks.")
 	}
-	if err := checkOptions(l.spec, in.Options); err != nil {
+	if err := checkOptions(l.path, l.spec, in.Options); err != nil {
 		return Reply{}, err
 	}
 	return b.routes[in.Command](ctx, in)
@@ -201,11 +202,11 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 
 // checkOptions validates options against the spec. Discord does this too,
 // but the console and hand-made requests do not.
-func checkOptions(spec CommandSpec, opts map[string]string) error {
+func checkOptions(path string, spec CommandSpec, opts map[string]string) error {
 	for name, v := range opts {
 		i := slices.IndexFunc(spec.Options, func(o OptionSpec) bool { return o.Name == name })
 		if i < 0 {
-			return stretchbot.Errorf(stretchbot.EINVALID, "/%s has no option %q.", spec.Name, truncateText(name, 32))
+			return stretchbot.Errorf(stretchbot.EINVALID, "/%s has no option %q. It is typed: `%s`.", path, truncateText(name, 32), commandForm(path, spec))
 		}
 		o := spec.Options[i]
 		switch {
@@ -227,6 +228,29 @@ func checkOptions(spec CommandSpec, opts map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// notACommand answers a path that is not a runnable command: a group
+// alone (/stretch remind) lists what it holds; a word too many or a wrong
+// one says what the command before it takes.
+func (b *Bot) notACommand(in Interaction) (Reply, error) {
+	if g, ok := b.groups[in.Command]; ok {
+		return message(fmt.Sprintf("/%s is a group of commands; pick one:\n%s", g.path, subcommandLines(g.path))), nil
+	}
+	words := strings.Fields(in.Command)
+	for n := len(words) - 1; n > 0; n-- {
+		known, extra := strings.Join(words[:n], " "), words[n]
+		if l, ok := b.leaves[known]; ok {
+			if slices.ContainsFunc(l.spec.Options, func(o OptionSpec) bool { return o.Name == extra }) {
+				return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "An option takes its value after a colon, as in `%s`.", commandForm(known, l.spec))
+			}
+			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s has no subcommand %q. It is typed: `%s`.", known, truncateText(extra, 32), commandForm(known, l.spec))
+		}
+		if g, ok := b.groups[known]; ok {
+			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s has no command %q. Its commands:\n%s", g.path, truncateText(extra, 32), subcommandLines(g.path))
+		}
+	}
+	return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "I don't know the command /%s. Try /stretch help.", truncateText(in.Command, 40))
 }
 
 func boolOption(in Interaction, name string) bool {

@@ -38,6 +38,9 @@ func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
 		text += fmt.Sprintf("\nFirst one: %s (%s).", b.full(next, loc), b.relative(next, loc))
 	}
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
+	}
 	return message(text), nil
 }
 

@@ -18,7 +18,7 @@ import (
 // the console and Discord both call) on a real bbolt file, with a fake
 // clock; TestCheckIn covers the same flow end to end through Discord.
 
-type handlerEnv struct {
+type checkinEnv struct {
 	t     *testing.T
 	db    *store.DB
 	bot   *bot.Bot
@@ -39,7 +39,7 @@ func (s *sentReplies) Send(_ context.Context, _ bot.Destination, r bot.Reply) er
 	return nil
 }
 
-func newHandlerEnv(t *testing.T) *handlerEnv {
+func newCheckinEnv(t *testing.T) *checkinEnv {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "stretchbot.db"), store.Options{})
 	if err != nil {
@@ -50,7 +50,7 @@ func newHandlerEnv(t *testing.T) *handlerEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &handlerEnv{t: t, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), sent: &sentReplies{}}
+	e := &checkinEnv{t: t, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), sent: &sentReplies{}}
 	sched := scheduler.New(scheduler.Options{Clock: e.clock, Journal: db, Logger: testLogger(),
 		Deliver: func(context.Context, scheduler.Occurrence) error { return nil }})
 	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true})
@@ -60,7 +60,7 @@ func newHandlerEnv(t *testing.T) *handlerEnv {
 	return e
 }
 
-func (e *handlerEnv) command(name string, opts map[string]string) bot.Reply {
+func (e *checkinEnv) command(name string, opts map[string]string) bot.Reply {
 	if opts == nil {
 		opts = map[string]string{}
 	}
@@ -68,7 +68,7 @@ func (e *handlerEnv) command(name string, opts map[string]string) bot.Reply {
 }
 
 // press clicks the button labelled label on r; the test fails when r has none.
-func (e *handlerEnv) press(r bot.Reply, label string) bot.Reply {
+func (e *checkinEnv) press(r bot.Reply, label string) bot.Reply {
 	e.t.Helper()
 	for _, row := range r.Rows {
 		for _, b := range row {
@@ -107,7 +107,7 @@ func buttonLabels(r bot.Reply) []string {
 // checkIn runs /checkin and answers each screen: the first key of answers
 // found in the question picks the label (a leading ^ matches a label's
 // start); "No" otherwise. It returns every question screen and the result.
-func (e *handlerEnv) checkIn(answers map[string]string) (screens []bot.Reply, result bot.Reply) {
+func (e *checkinEnv) checkIn(answers map[string]string) (screens []bot.Reply, result bot.Reply) {
 	e.t.Helper()
 	r := e.command("checkin", nil)
 	for range 20 {
@@ -155,7 +155,7 @@ func merge(a map[string]string, b map[string]string) map[string]string {
 // accepted follows every button of a check-in result (and of the screens
 // those lead to, two levels deep) and fails the test if any is refused:
 // each must do what its label says.
-func (e *handlerEnv) accepted(r bot.Reply, depth int) {
+func (e *checkinEnv) accepted(r bot.Reply, depth int) {
 	e.t.Helper()
 	if depth == 0 {
 		return
@@ -192,7 +192,7 @@ func (e *handlerEnv) accepted(r bot.Reply, depth int) {
 	}
 }
 
-func (e *handlerEnv) user() stretchbot.User {
+func (e *checkinEnv) user() stretchbot.User {
 	u, err := e.db.User(testCtx(e.t), aliceID)
 	if err != nil {
 		e.t.Fatal(err)
@@ -200,7 +200,7 @@ func (e *handlerEnv) user() stretchbot.User {
 	return u
 }
 
-func (e *handlerEnv) records() []stretchbot.CheckInRecord {
+func (e *checkinEnv) records() []stretchbot.CheckInRecord {
 	recs, err := e.db.CheckIns(testCtx(e.t), aliceID)
 	if err != nil {
 		e.t.Fatal(err)
@@ -234,7 +234,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 	const safetyNet = "that is an emergency: call your local emergency number"
 	tests := []struct {
 		name     string
-		before   func(e *handlerEnv) // earlier check-ins
+		before   func(e *checkinEnv) // earlier check-ins
 		answers  map[string]string
 		screens  int
 		heading  string
@@ -310,7 +310,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 		},
 		{
 			name: "after an emergency, an all-clear check-in recalls it and offers the clinician button",
-			before: func(e *handlerEnv) {
+			before: func(e *checkinEnv) {
 				e.checkIn(map[string]string{"numbness": "Not sure"})
 				e.clock.Advance(26 * time.Hour)
 			},
@@ -323,7 +323,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 		},
 		{
 			name: "after a today answer, a soon answer recalls it",
-			before: func(e *handlerEnv) {
+			before: func(e *checkinEnv) {
 				e.checkIn(merge(everyday("3"), map[string]string{"all night": "Yes"}))
 				e.clock.Advance(2 * time.Hour)
 			},
@@ -338,7 +338,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newHandlerEnv(t)
+			e := newCheckinEnv(t)
 			if tt.before != nil {
 				tt.before(e)
 			}
@@ -421,7 +421,7 @@ func stretchByName(t *testing.T, r bot.Reply) (stretchbot.Stretch, bool) {
 // pressing it brings stretches back.
 func TestClinicianButtonLiftsTheHold(t *testing.T) {
 	t.Parallel()
-	e := newHandlerEnv(t)
+	e := newCheckinEnv(t)
 	card := e.command("stretch now", nil)
 	if _, ok := stretchByName(t, card); !ok {
 		t.Fatalf("no stretch before the check-in: %s", replyText(card))
@@ -449,7 +449,7 @@ func TestClinicianButtonLiftsTheHold(t *testing.T) {
 // /stretch now, Skip and reminders; a note says why, never in a channel.
 func TestStretchesFollowTheLimits(t *testing.T) {
 	t.Parallel()
-	e := newHandlerEnv(t)
+	e := newCheckinEnv(t)
 	e.checkIn(merge(everyday("3"), map[string]string{"osteoporosis": "Yes"}))
 	r := e.command("stretch now", nil)
 	seen := map[string]bool{}
@@ -484,7 +484,7 @@ func TestStretchesFollowTheLimits(t *testing.T) {
 	wantIn(t, replyText(r), "No stretch that suits you right now fits those choices", "position:floor or position:bed", "Seated twist")
 
 	// Spasm: Skip moves to another spasm-safe stretch each time.
-	e2 := newHandlerEnv(t)
+	e2 := newCheckinEnv(t)
 	r = e2.command("stretch now", map[string]string{"spasm": "true"})
 	prev := ""
 	for range 4 {
@@ -498,7 +498,7 @@ func TestStretchesFollowTheLimits(t *testing.T) {
 
 	// Severe pain: reminders bring only spasm-safe stretches for 24 hours,
 	// with a one-line note in a DM.
-	e3 := newHandlerEnv(t)
+	e3 := newCheckinEnv(t)
 	e3.checkIn(everyday("8"))
 	remind := e3.command("stretch remind set", map[string]string{"time": "10:00", "timezone": "UTC"})
 	if !strings.Contains(replyText(remind), "Reminder #") {
@@ -538,7 +538,7 @@ func TestStretchesFollowTheLimits(t *testing.T) {
 // numbers opens /stretch help, and nothing offers another way beside it.
 func TestStretchHelpPutsTheEmergencyFirst(t *testing.T) {
 	t.Parallel()
-	e := newHandlerEnv(t)
+	e := newCheckinEnv(t)
 	r := e.command("stretch help", nil)
 	if len(r.Cards) == 0 {
 		t.Fatalf("help: %s", replyText(r))

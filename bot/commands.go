@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -133,16 +132,19 @@ type leaf struct {
 	root CommandSpec
 }
 
-// leaves flattens the command tree into runnable paths.
-func leaves() map[string]leaf {
-	out := map[string]leaf{}
+// group is a command with subcommands, such as "stretch remind".
+type group struct {
+	path string
+	spec CommandSpec
+}
+
+// walkCommands visits every command and group of the tree in order, with
+// its full path and its top-level command.
+func walkCommands(visit func(path string, root, c CommandSpec)) {
 	var walk func(prefix string, root, c CommandSpec)
 	walk = func(prefix string, root, c CommandSpec) {
 		path := strings.TrimSpace(prefix + " " + c.Name)
-		if len(c.Subs) == 0 {
-			out[path] = leaf{path: path, spec: c, root: root}
-			return
-		}
+		visit(path, root, c)
 		for _, s := range c.Subs {
 			walk(path, root, s)
 		}
@@ -150,30 +152,100 @@ func leaves() map[string]leaf {
 	for _, c := range Commands() {
 		walk("", c, c)
 	}
+}
+
+// leaves flattens the command tree into runnable paths.
+func leaves() map[string]leaf {
+	out := map[string]leaf{}
+	walkCommands(func(path string, root, c CommandSpec) {
+		if len(c.Subs) == 0 {
+			out[path] = leaf{path: path, spec: c, root: root}
+		}
+	})
 	return out
 }
 
-// CommandHelp lists every command path with its description, for help text
-// and the console.
-func CommandHelp() string {
-	ls := leaves()
-	paths := make([]string, 0, len(ls))
-	for p := range ls {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	var b strings.Builder
-	for _, p := range paths {
-		l := ls[p]
-		args := ""
-		for _, o := range l.spec.Options {
-			if o.Required {
-				args += fmt.Sprintf(" %s:…", o.Name)
-			} else {
-				args += fmt.Sprintf(" [%s:…]", o.Name)
-			}
+// groups maps each path that has subcommands to its spec.
+func groups() map[string]group {
+	out := map[string]group{}
+	walkCommands(func(path string, _, c CommandSpec) {
+		if len(c.Subs) > 0 {
+			out[path] = group{path: path, spec: c}
 		}
-		fmt.Fprintf(&b, "/%s%s — %s\n", p, args, l.spec.Description)
+	})
+	return out
+}
+
+// commandForm writes how a command is typed: required options as
+// name:…, optional ones in brackets, yes/no options with their value, as
+// in "/checkin [profile:true]".
+func commandForm(path string, spec CommandSpec) string {
+	var b strings.Builder
+	b.WriteString("/" + path)
+	for _, o := range spec.Options {
+		word := o.Name
+		switch {
+		case o.Type == OptBoolean:
+			word += ":true"
+		case o.Required:
+			word += ":…"
+		}
+		if !o.Required {
+			word = "[" + word + "]"
+		}
+		b.WriteString(" " + word)
 	}
 	return b.String()
+}
+
+// CommandForms lists how every command is typed, in the order of the
+// tree: the forms the help card and the README show.
+func CommandForms() []string {
+	var out []string
+	walkCommands(func(path string, _, c CommandSpec) {
+		if len(c.Subs) == 0 {
+			out = append(out, commandForm(path, c))
+		}
+	})
+	return out
+}
+
+// subcommandLines lists the runnable commands under path, one per line
+// with its description.
+func subcommandLines(path string) string {
+	var lines []string
+	walkCommands(func(p string, _, c CommandSpec) {
+		if len(c.Subs) == 0 && (p == path || strings.HasPrefix(p, path+" ")) {
+			lines = append(lines, fmt.Sprintf("`%s` — %s", commandForm(p, c), c.Description))
+		}
+	})
+	return strings.Join(lines, "\n")
+}
+
+// commandsCard lists every command, one field per group, for /stretch help.
+func commandsCard() Card {
+	card := Card{Title: "Commands", Color: colorInfo}
+	for _, c := range Commands() {
+		if len(c.Subs) == 0 {
+			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: subcommandLines(c.Name)})
+			continue
+		}
+		// Subgroups get fields of their own: one field holds 1024
+		// characters.
+		var direct []string
+		for _, s := range c.Subs {
+			if len(s.Subs) == 0 {
+				direct = append(direct, fmt.Sprintf("`%s` — %s", commandForm(c.Name+" "+s.Name, s), s.Description))
+			}
+		}
+		if len(direct) > 0 {
+			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: strings.Join(direct, "\n")})
+		}
+		for _, s := range c.Subs {
+			if len(s.Subs) > 0 {
+				card.Fields = append(card.Fields, Field{Name: "/" + c.Name + " " + s.Name, Value: subcommandLines(c.Name + " " + s.Name)})
+			}
+		}
+	}
+	return card
 }

@@ -28,8 +28,15 @@ type DiscordConfig struct {
 	APIBase string // "" = https://discord.com
 	GuildID string // register commands to this guild (development); "" = globally
 	Shards  int    // 0 = the count /gateway/bot recommends
-	Bot     *Bot
-	Logger  *slog.Logger
+	// ShardIDs are the shards this process connects, of Shards in all;
+	// empty means every shard. Other processes of the bot connect the rest.
+	ShardIDs []int
+	// BeforeIdentify, when set, is called before each shard connects and
+	// may wait: Discord allows one identify per max_concurrency bucket
+	// (shard_id % max_concurrency) every 5 seconds, across all processes.
+	BeforeIdentify func(ctx context.Context, shardID, maxConcurrency int) error
+	Bot            *Bot
+	Logger         *slog.Logger
 	// Grace bounds how long Close waits for in-flight interactions, on top
 	// of Close's context; 0 leaves only the context.
 	Grace time.Duration
@@ -113,22 +120,36 @@ func (d *Discord) Open(ctx context.Context) error {
 	if _, err := d.rest.ApplicationCommandBulkOverwrite(appID, d.cfg.GuildID, applicationCommands(Commands()), opt); err != nil {
 		return fmt.Errorf("discord: register commands (guild %q): %w", d.cfg.GuildID, err)
 	}
-	shards := d.cfg.Shards
-	if shards <= 0 {
+	shards, maxConcurrency := d.cfg.Shards, 1
+	if shards <= 0 || d.cfg.BeforeIdentify != nil {
 		gb, err := d.rest.GatewayBot(opt)
 		if err != nil {
 			return fmt.Errorf("discord: recommended shard count: %w", err)
 		}
-		shards = max(1, gb.Shards)
+		if shards <= 0 {
+			shards = max(1, gb.Shards)
+		}
+		maxConcurrency = max(1, gb.SessionStartLimit.MaxConcurrency)
+	}
+	ids := d.cfg.ShardIDs
+	if len(ids) == 0 {
+		for i := range shards {
+			ids = append(ids, i)
+		}
+	}
+	for _, id := range ids {
+		if id < 0 || id >= shards {
+			return fmt.Errorf("discord: shard %d does not exist: there are %d (0 to %d)", id, shards, shards-1)
+		}
 	}
 	d.mu.Lock()
 	d.appID = appID
 	d.mu.Unlock()
 
-	sessions := make([]*discordgo.Session, 0, shards)
-	for i := range shards {
+	sessions := make([]*discordgo.Session, 0, len(ids))
+	for n, i := range ids {
 		s := d.rest
-		if i > 0 {
+		if n > 0 {
 			if s, err = discordapi.NewSession(d.cfg.Token, d.cfg.APIBase); err != nil {
 				closeAll(sessions)
 				return fmt.Errorf("discord: shard %d: %w", i, err)
@@ -136,6 +157,12 @@ func (d *Discord) Open(ctx context.Context) error {
 		}
 		s.ShardID, s.ShardCount = i, shards
 		s.AddHandler(d.onInteraction)
+		if d.cfg.BeforeIdentify != nil {
+			if err := d.cfg.BeforeIdentify(ctx, i, maxConcurrency); err != nil {
+				closeAll(sessions)
+				return fmt.Errorf("discord: wait to identify shard %d: %w", i, err)
+			}
+		}
 		if err := s.Open(); err != nil {
 			closeAll(sessions)
 			return fmt.Errorf("discord: open shard %d of %d: %w", i, shards, err)
@@ -145,7 +172,7 @@ func (d *Discord) Open(ctx context.Context) error {
 	d.mu.Lock()
 	d.sessions = sessions
 	d.mu.Unlock()
-	d.log.InfoContext(ctx, "discord connected", "app", appID, "shards", shards, "guild", d.cfg.GuildID)
+	d.log.InfoContext(ctx, "discord connected", "app", appID, "shards", shards, "shard_ids", ids, "guild", d.cfg.GuildID)
 	return nil
 }
 

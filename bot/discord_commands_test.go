@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
 )
 
@@ -163,6 +164,11 @@ func TestDoneStatsHelp(t *testing.T) {
 	_, r = e.run(inv(o, "stretch help"))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
 	wantText(t, r.Message, "How stretchbot works", "See a doctor if")
+	// The help lists every command, as it is typed.
+	for _, form := range bot.CommandForms() {
+		wantText(t, r.Message, "`"+form+"`")
+	}
+	wantText(t, r.Message, "`/checkin [profile:true]`")
 }
 
 // attachmentDescription finds the description the bot sent for a file.
@@ -350,6 +356,9 @@ func TestCheckIn(t *testing.T) {
 		if strings.Contains(r.Message.Embeds[0].Description, "How old") {
 			t.Fatal("profile asked again")
 		}
+		// profile:true, as README and /stretch help show it, asks them again.
+		_, r = e.run(inv(o, "checkin", opt("profile", true)))
+		wantText(t, r.Message, "How old")
 	})
 }
 
@@ -429,4 +438,7 @@ func TestUnknownCommandAndOddOptions(t *testing.T) {
 	// A number where a string is expected, and an unknown option.
 	_, r = e.run(inv(inGuild(alice), "stretch remind set", opt("time", 7), opt("colour", "blue")))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	// The error names the whole command and shows how it is typed.
+	_, r = e.run(inv(inGuild(alice), "stretch now", opt("foo", "bar")))
+	wantText(t, r.Message, `/stretch now has no option "foo". It is typed: `+"`/stretch now [position] [equipment] [spasm:true] [share:true]`")
 }

@@ -14,7 +14,7 @@ import (
 
 // Texts of /stretch remind, in one place.
 const (
-	textWhichZone         = "Which time zone? Add timezone: (start typing, e.g. Europe/Berlin), or set it once with /stretch timezone."
+	textWhichZone         = "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone."
 	textOnceHasNoDays     = "A one-time reminder has no days. Leave out days:, or give a time of day such as 7:30 for one that repeats."
 	textDuplicateReminder = "You already have that reminder: #%d, %s, %s. `/stretch remind list` shows them all."
 	textReminderSet       = "⏰ Reminder #%d set: %s, %s."
@@ -54,7 +54,7 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 	}
 	loc = time.UTC
 	if tz != "" {
-		if loc, err = stretchbot.LoadLocation(tz); err != nil {
+		if loc, err = b.loadZone(tz); err != nil {
 			return w, "", nil, err
 		}
 	}
@@ -62,7 +62,7 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 		return w, "", nil, err
 	}
 	if tz == "" && !w.Relative {
-		return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textWhichZone)
+		return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textWhichZone, b.searchHint())
 	}
 	if w.OneTime() {
 		if in.Option("days") != "" {
@@ -127,6 +127,9 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	text += fmt.Sprintf(textItsStretches, filterLine(f, u.Equipment))
 	if u.RemindersPaused(b.now()) {
 		text += textPausedNow
+	}
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
 	}
 	return message(text), nil
 }

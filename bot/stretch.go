@@ -363,7 +363,7 @@ func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
 	if name != "" {
 		var ok bool
 		if s, ok = b.findStretch(name); !ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+			return Reply{}, b.unknownStretch(name)
 		}
 	}
 	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceManual)
@@ -377,16 +377,45 @@ func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
 	return Reply{Ephemeral: true, Content: fmt.Sprintf("✅ %s logged. %s", what, text)}, nil
 }
 
+// findStretch finds a stretch by id or by name in any letter case, with
+// curly quotes read as straight ones (Child’s pose is Child's pose).
 func (b *Bot) findStretch(q string) (stretchbot.Stretch, bool) {
-	if s, ok := b.cfg.Catalog.Get(q); ok {
+	q = straightQuotes(strings.TrimSpace(q))
+	if s, ok := b.cfg.Catalog.Get(strings.ToLower(q)); ok {
 		return s, true
 	}
 	for _, s := range b.cfg.Catalog.Stretches {
-		if strings.EqualFold(s.Name, q) {
+		if strings.EqualFold(straightQuotes(s.Name), q) {
 			return s, true
 		}
 	}
 	return stretchbot.Stretch{}, false
+}
+
+var quoteReplacer = strings.NewReplacer("’", "'", "‘", "'", "ʼ", "'", "`", "'", "“", "\"", "”", "\"")
+
+func straightQuotes(s string) string { return quoteReplacer.Replace(s) }
+
+// unknownStretch refuses a stretch name: on Discord the autocomplete list
+// helps; in the console the names are listed.
+func (b *Bot) unknownStretch(name string) error {
+	if !b.cfg.Console {
+		return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+	}
+	var names []string
+	for _, s := range b.cfg.Catalog.Stretches {
+		names = append(names, s.Name)
+	}
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. The stretches are: %s.", truncateText(name, 40), strings.Join(names, "; "))
+}
+
+// searchHint tells people to type into the autocomplete list, where there
+// is one: on Discord, not in the console.
+func (b *Bot) searchHint() string {
+	if b.cfg.Console {
+		return ""
+	}
+	return " (start typing to search)"
 }
 
 func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
@@ -412,7 +441,7 @@ func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
 		},
 		Footer: "stretchbot is an automated reminder bot, not a clinician.",
 	}
-	return Reply{Ephemeral: true, Cards: []Card{card}}, nil
+	return Reply{Ephemeral: true, Cards: []Card{card, commandsCard()}}, nil
 }
 
 func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error) {
@@ -423,11 +452,11 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 			return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 		}
 		if u.TimeZone == "" {
-			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin` (start typing to search)."), nil
+			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin`" + b.searchHint() + "."), nil
 		}
 		return message(fmt.Sprintf("Your time zone is %s.", u.TimeZone)), nil
 	}
-	loc, err := stretchbot.LoadLocation(name)
+	loc, err := b.loadZone(name)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -437,7 +466,11 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 	}); err != nil {
 		return Reply{}, fmt.Errorf("set time zone for %s: %w", in.UserID, err)
 	}
-	return message(fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))), nil
+	text := fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))
+	if w := b.zoneWarning(loc); w != "" {
+		text += "\n" + w
+	}
+	return message(text), nil
 }
 
 func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
@@ -458,7 +491,7 @@ func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
 		}
 	case "stretch":
 		for _, s := range b.cfg.Catalog.Stretches {
-			if q == "" || strings.Contains(strings.ToLower(s.Name), q) || strings.Contains(s.ID, q) {
+			if q == "" || strings.Contains(strings.ToLower(straightQuotes(s.Name)), straightQuotes(q)) || strings.Contains(s.ID, q) {
 				if !add(s.Name, s.ID) {
 					break
 				}

@@ -32,39 +32,64 @@ const maxCheckProblems = 20
 
 // Check opens the file at path read-only and verifies it (a running bot
 // holds the file, so Check then reports ErrLocked; check a Backup copy
-// instead): bbolt's page-level
-// consistency check, then that every schedule, user, completion and
-// check-in value decodes. It returns nil for a healthy file and otherwise
-// an error wrapping ErrCorrupt (or ErrLocked, ErrSchemaTooNew) that lists
-// the problems found.
+// instead): bbolt's page-level consistency check, then that every
+// schedule, user, completion and check-in value decodes. It returns nil
+// for a healthy file and otherwise an error wrapping ErrCorrupt (or
+// ErrLocked, ErrSchemaTooNew) that lists the problems found.
+//
+// bbolt runs its check on a goroutine of its own, and some damaged pages
+// make it panic there, which ends the process: run CheckPages first, and
+// Check only when it finds nothing fatal, best in a process of its own.
 func Check(path string) error {
-	db, err := Open(path, Options{ReadOnly: true})
+	problems, err := CheckProblems(path)
 	if err != nil {
 		return err
 	}
+	if len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = errors.New(p)
+		}
+		return fmt.Errorf("check %s: %w: %w", path, ErrCorrupt, errors.Join(errs...))
+	}
+	return nil
+}
+
+// CheckProblems is Check with the problems found as a list of sentences
+// (at most 20). err is for what is not damage: the file is locked, missing
+// or from a newer stretchbot.
+func CheckProblems(path string) (problems []string, err error) {
+	db, err := Open(path, Options{ReadOnly: true})
+	switch {
+	case errors.Is(err, ErrCorrupt):
+		return []string{err.Error()}, nil
+	case err != nil:
+		return nil, err
+	}
 	defer db.Close()
-	var problems []error
+	report := func(e error) {
+		if len(problems) < maxCheckProblems {
+			problems = append(problems, e.Error())
+		}
+	}
 	err = guardCall(func() error {
 		return db.bolt.View(func(tx *bolt.Tx) error {
 			for e := range tx.Check() {
-				if len(problems) < maxCheckProblems {
-					problems = append(problems, e)
-				}
+				report(e)
 			}
 			if len(problems) > 0 {
 				return nil // decoding values of a damaged tree may fault
 			}
-			problems = append(problems, checkValues(tx)...)
+			for _, e := range checkValues(tx) {
+				report(e)
+			}
 			return nil
 		})
 	})
 	if err != nil {
-		problems = append(problems, err)
+		report(err)
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("check %s: %w: %w", path, ErrCorrupt, errors.Join(problems...))
-	}
-	return nil
+	return problems, nil
 }
 
 // checkValues decodes every record value, reporting those that do not.

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"errors"
+	"io/fs"
 	"math/rand/v2"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,4 +54,14 @@ func TestDecodeGarbage(t *testing.T) {
 
 func stretchbotScheduleForTest() stretchbot.Schedule {
 	return stretchbot.Schedule{ID: 1, Owner: "123456789012345678", GuildID: "1", Spec: "0 7 * * *", TimeZone: "UTC", At: time.Unix(1e9, 5), Created: time.Unix(2e9, 0)}
+}
+
+// TestReadOnlyFileSystemIsNotDamage: a sound file on a read-only mount
+// fails to open for writing with EROFS; that is said as such, never as a
+// damaged file.
+func TestReadOnlyFileSystemIsNotDamage(t *testing.T) {
+	err := openError("/data/stretchbot.db", &fs.PathError{Op: "open", Path: "/data/stretchbot.db", Err: syscall.EROFS}, time.Second)
+	if !errors.Is(err, ErrReadOnlyFS) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v; want ErrReadOnlyFS, not ErrCorrupt", err)
+	}
 }

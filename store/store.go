@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,6 +25,9 @@ var (
 	ErrCorrupt = errors.New("the file is not a stretchbot database or is damaged")
 	// ErrSchemaTooNew means the file was written by a newer stretchbot.
 	ErrSchemaTooNew = errors.New("the database was written by a newer version of stretchbot")
+	// ErrReadOnlyFS means the file cannot be opened for writing because
+	// its file system is mounted read-only; the file itself may be fine.
+	ErrReadOnlyFS = errors.New("the file system holding the database is read-only")
 )
 
 // DefaultTimeout is how long Open waits for a file another process holds.
@@ -186,18 +190,25 @@ func openBolt(path string, readOnly bool, timeout time.Duration) (bdb *bolt.DB, 
 		// The hashmap freelist stays fast on big files with many free pages.
 		FreelistType: bolt.FreelistMapType,
 	})
+	return bdb, openError(path, err, timeout)
+}
+
+// openError turns an error of bolt.Open into ours; nil stays nil.
+func openError(path string, err error, timeout time.Duration) error {
 	switch {
 	case err == nil:
-		return bdb, nil
+		return nil
+	case errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("open database %s: %w", path, ErrReadOnlyFS)
 	case errors.Is(err, bolterrors.ErrTimeout):
-		return nil, fmt.Errorf("open database %s: %w (waited %v for its lock)", path, ErrLocked, timeout)
+		return fmt.Errorf("open database %s: %w (waited %v for its lock)", path, ErrLocked, timeout)
 	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return fmt.Errorf("open database %s: %w", path, err)
 	default:
 		// ErrInvalid, ErrChecksum, ErrVersionMismatch, "file size too
 		// small", mmap failures: all mean the bytes are not a usable
 		// bbolt file.
-		return nil, fmt.Errorf("open database %s: %w (%v)", path, ErrCorrupt, err)
+		return fmt.Errorf("open database %s: %w (%v)", path, ErrCorrupt, err)
 	}
 }
 

@@ -13,15 +13,26 @@ import (
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
+	"github.com/stretchbot/stretchbot/store/postgres"
 )
 
 // app is everything both transports share: the store, the scheduler and the
 // command handlers.
 type app struct {
-	log   *slog.Logger
-	db    *store.DB
-	sched *scheduler.Scheduler
-	bot   *bot.Bot
+	log *slog.Logger
+	db  store.Backend
+	// pg is the same database when it is PostgreSQL: many processes share
+	// it, and the one holding the scheduler lease delivers (cluster.go).
+	pg *postgres.DB
+	// sched is the bot's scheduler: with bbolt always the live one, with
+	// PostgreSQL the live one only while this process leads.
+	sched    *schedulers
+	bot      *bot.Bot
+	cfg      Config
+	clock    scheduler.Clock
+	shutdown time.Duration
+	leading  sync.WaitGroup
+	stopLead context.CancelFunc
 	// sender is set by the transport before the scheduler starts.
 	sender bot.Sender
 	// sweeping is the sweeper goroutine; close waits for it, so it never
@@ -40,40 +51,61 @@ const (
 // openApp opens the database and builds the scheduler and handlers. The
 // caller sets a.sender, then calls start.
 func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, chart bot.ChartRenderer, m *metrics) (*app, error) {
-	opts := store.Options{}
+	a := &app{log: log, cfg: cfg, clock: clock, shutdown: cfg.Shutdown}
+	var observe func(string, time.Duration)
 	if m != nil {
-		opts.ObserveTx = m.observeTx
+		observe = m.observeTx
 	}
-	db, err := store.Open(cfg.DB, opts)
-	if err != nil {
-		return nil, dbError(cfg.DB, err)
+	if postgres.IsURL(cfg.DB) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		pg, err := postgres.Open(ctx, cfg.DB, postgres.Options{Logger: log.With("component", "store"), ObserveTx: observe})
+		cancel()
+		if err != nil {
+			return nil, dbError(postgres.Redact(cfg.DB), err)
+		}
+		a.db, a.pg = pg, pg
+	} else {
+		db, err := store.Open(cfg.DB, store.Options{ObserveTx: observe})
+		if err != nil {
+			return nil, dbError(cfg.DB, err)
+		}
+		a.db = db
 	}
 	catalog, err := stretchbot.DefaultCatalog()
 	if err != nil {
-		db.Close()
+		a.db.Close()
 		return nil, fmt.Errorf("load the stretch catalogue: %w", err)
 	}
-	a := &app{log: log, db: db}
-	a.sched = scheduler.New(scheduler.Options{
-		Clock:   clock,
-		Journal: db,
-		Deliver: a.deliver,
-		Rate:    cfg.Rate,
-		Grace:   cfg.Grace,
-		Logger:  log.With("component", "scheduler"),
-		OnPermanentFailure: func(o scheduler.Occurrence, err error) {
-			log.Warn("reminder cannot be delivered; schedule paused", "schedule", o.Schedule.ID, "err", err)
-		},
-	})
+	a.sched = &schedulers{clock: clock, db: a.db}
+	if a.pg == nil {
+		// One process owns the file: it always leads.
+		a.sched.set(a.newScheduler(a.db))
+	}
 	a.bot, err = bot.New(bot.Config{
-		Store: db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
+		Store: a.db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
 		Logger: log.With("component", "bot"), Console: console, Chart: chart,
 	})
 	if err != nil {
-		db.Close()
+		a.db.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// newScheduler builds a scheduler that records into journal and delivers
+// through the transport.
+func (a *app) newScheduler(journal scheduler.Journal) *scheduler.Scheduler {
+	return scheduler.New(scheduler.Options{
+		Clock:   a.clock,
+		Journal: journal,
+		Deliver: a.deliver,
+		Rate:    a.cfg.Rate,
+		Grace:   a.cfg.Grace,
+		Logger:  a.log.With("component", "scheduler"),
+		OnPermanentFailure: func(o scheduler.Occurrence, err error) {
+			a.log.Warn("reminder cannot be delivered; schedule paused", "schedule", o.Schedule.ID, "err", err)
+		},
+	})
 }
 
 // dbError turns store errors into messages that say what to do.
@@ -83,6 +115,8 @@ func dbError(path string, err error) error {
 		return fmt.Errorf("%s: the database is in use by another process (is another stretchbot running?)", path)
 	case errors.Is(err, store.ErrCorrupt):
 		return fmt.Errorf("%s: this file is not a stretchbot database or it is damaged; it was not changed. Restore a backup (see README) or choose another file with --db", path)
+	case errors.Is(err, store.ErrReadOnlyFS):
+		return fmt.Errorf("%s: the file system it is on is read-only, so the bot cannot write to the database (this is not damage). Mount it read-write (in Docker: a volume without :ro) or choose a file elsewhere with --db; `stretchbot check` and `stretchbot backup` only read and work on it as it is", path)
 	case errors.Is(err, store.ErrSchemaTooNew):
 		return fmt.Errorf("%s: the database was written by a newer stretchbot; upgrade this one", path)
 	}
@@ -100,11 +134,36 @@ func (a *app) deliver(ctx context.Context, o scheduler.Occurrence) error {
 	return err
 }
 
-// start arms every stored schedule and starts the scheduler and the sweeper.
-// One-shots whose occurrence is already recorded are done and deleted: their
-// send failed for good, or the process died around it (the scheduler sends at
-// most once, so they are never sent again).
+// start starts delivering and the sweeper. With bbolt it arms every stored
+// schedule and starts the scheduler; with PostgreSQL it starts waiting for
+// the scheduler lease, and the process that gets it does the same.
 func (a *app) start(ctx context.Context) error {
+	if a.pg == nil {
+		live := a.sched.current()
+		if err := a.armAll(ctx, live); err != nil {
+			return err
+		}
+		live.Start(ctx)
+	} else {
+		leadCtx, stop := context.WithCancel(ctx)
+		a.stopLead = stop
+		a.leading.Go(func() { a.lead(leadCtx, a.pg) })
+	}
+	// Sweep once before serving, so data past its retention never lingers
+	// after a long downtime.
+	a.sweepOnce(ctx)
+	// The sweeper has its own cancel so that close also ends it on the
+	// error paths where start's context is still live.
+	sweepCtx, stop := context.WithCancel(ctx)
+	a.stopSweep = stop
+	a.sweeping.Go(func() { a.sweep(sweepCtx) })
+	return nil
+}
+
+// armAll arms every stored schedule in sched. One-shots whose occurrence is
+// already recorded are done and deleted: their send failed for good, or the
+// process died around it.
+func (a *app) armAll(ctx context.Context, sched *scheduler.Scheduler) error {
 	n := 0
 	var done []uint64
 	err := a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
@@ -112,7 +171,7 @@ func (a *app) start(ctx context.Context) error {
 			done = append(done, s.ID)
 			return nil
 		}
-		if err := a.sched.Arm(s, lastFired); err != nil {
+		if err := sched.Arm(s, lastFired); err != nil {
 			// One bad schedule must not keep everyone else's from running.
 			a.log.Warn("schedule not armed", "schedule", s.ID, "err", err)
 			return nil
@@ -132,15 +191,6 @@ func (a *app) start(ctx context.Context) error {
 	if len(done) > 0 {
 		a.log.Info("finished one-shots deleted", "count", len(done))
 	}
-	// Sweep once before serving, so data past its retention never lingers
-	// after a long downtime.
-	a.sweepOnce(ctx)
-	a.sched.Start(ctx)
-	// The sweeper has its own cancel so that close also ends it on the
-	// error paths where start's context is still live.
-	sweepCtx, stop := context.WithCancel(ctx)
-	a.stopSweep = stop
-	a.sweeping.Go(func() { a.sweep(sweepCtx) })
 	return nil
 }
 
@@ -174,11 +224,27 @@ func (a *app) sweepOnce(ctx context.Context) {
 // close stops the scheduler (letting in-flight deliveries finish within
 // ctx) and the sweeper, and closes the database.
 func (a *app) close(ctx context.Context) error {
-	serr := a.sched.Stop(ctx)
+	var serr error
+	if a.pg == nil {
+		serr = a.sched.current().Stop(ctx)
+	} else if a.stopLead != nil {
+		// The leader stops its scheduler and gives the lease up.
+		a.shutdown = time.Until(deadlineOr(ctx, time.Now().Add(a.cfg.Shutdown)))
+		a.stopLead()
+		a.leading.Wait()
+	}
 	if a.stopSweep != nil {
 		a.stopSweep()
 	}
 	a.sweeping.Wait()
 	derr := a.db.Close()
 	return errors.Join(serr, derr)
+}
+
+// deadlineOr is ctx's deadline, or def when it has none.
+func deadlineOr(ctx context.Context, def time.Time) time.Time {
+	if d, ok := ctx.Deadline(); ok {
+		return d
+	}
+	return def
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/logredact"
+	"github.com/stretchbot/stretchbot/store/postgres"
 )
 
 // Secret is a string that never prints: not in logs, errors or config dumps.
@@ -62,6 +63,7 @@ type Config struct {
 	Shutdown         time.Duration     // STRETCHBOT_SHUTDOWN, --shutdown-timeout: bound for in-flight work at exit
 	Rate             float64           // STRETCHBOT_RATE, --rate: reminder deliveries per second
 	Shards           int               // STRETCHBOT_SHARDS, --shards: 0 = as Discord recommends
+	ShardIDs         []int             // STRETCHBOT_SHARD_IDS, --shard-ids: the shards this process connects; empty = all
 	LogLevel         slog.Level        // STRETCHBOT_LOG_LEVEL, --log-level
 	LogFormat        string            // STRETCHBOT_LOG_FORMAT, --log-format: text or json
 }
@@ -77,7 +79,7 @@ func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 // command's help shows its own flags only, and a flag of another command is
 // refused rather than silently ignored.
 var modeFlags = map[string][]string{
-	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "log-level", "log-format"},
+	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "shard-ids", "log-level", "log-format"},
 	"console": {"db", "out", "grace", "shutdown-timeout", "log-level", "log-format"},
 	"check":   {"db"},
 }
@@ -168,6 +170,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	shutdown := str("shutdown-timeout", "STRETCHBOT_SHUTDOWN", "10s", "how long to wait for in-flight work at exit (STRETCHBOT_SHUTDOWN)")
 	rate := str("rate", "STRETCHBOT_RATE", "45", "reminder deliveries per second, below Discord's 50/s (STRETCHBOT_RATE)")
 	shards := str("shards", "STRETCHBOT_SHARDS", "0", "number of gateway shards; 0 = as Discord recommends (STRETCHBOT_SHARDS)")
+	shardIDs := str("shard-ids", "STRETCHBOT_SHARD_IDS", "", "the shards this process connects, e.g. 0-3 or 4,5; needs --shards; empty = all (STRETCHBOT_SHARD_IDS)")
 	// The console is a conversation in the terminal: only warnings and
 	// errors interrupt it unless asked for more.
 	defLevel := "info"
@@ -185,7 +188,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	}
 	var err error
 	if c.DB == "" {
-		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file")
+		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file or a postgres:// URL")
 	}
 	if c.OutDir != "" {
 		if fi, err := os.Stat(c.OutDir); err != nil || !fi.IsDir() {
@@ -203,6 +206,9 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	}
 	if c.Shards, err = strconv.Atoi(*shards); err != nil || c.Shards < 0 || c.Shards > 1024 {
 		return c, nil, usagef("STRETCHBOT_SHARDS / --shards: %q must be a whole number from 0 to 1024", *shards)
+	}
+	if c.ShardIDs, err = parseShardIDs(*shardIDs, c.Shards); err != nil {
+		return c, nil, err
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return c, nil, usagef("STRETCHBOT_LOG_LEVEL / --log-level: %q must be debug, info, warn or error", *level)
@@ -229,6 +235,10 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	switch c.BackupSocket = strings.TrimSpace(*backupSocket); {
 	case !own["backup-socket"], c.BackupSocket == "off":
 		c.BackupSocket = ""
+	case postgres.IsURL(c.DB) && c.BackupSocket == "":
+		c.BackupSocket = "" // PostgreSQL is backed up with its own tools
+	case postgres.IsURL(c.DB):
+		return c, nil, usagef("STRETCHBOT_BACKUP_SOCKET / --backup-socket: the database is PostgreSQL; back it up with its own tools (pg_dump), not through the bot")
 	case c.BackupSocket == "":
 		c.BackupSocket = defaultBackupSocket(c.DB)
 	}
@@ -267,4 +277,42 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 		h = slog.NewJSONHandler(w, opts)
 	}
 	return slog.New(logredact.Handler(h))
+}
+
+// parseShardIDs reads "0-3", "4,5" or "0-1,6" into shard numbers below
+// shards, in order, each once.
+func parseShardIDs(v string, shards int) ([]int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	bad := func(why string) error {
+		return usagef("STRETCHBOT_SHARD_IDS / --shard-ids: %q %s (e.g. 0-3 or 4,5, with --shards giving the total)", v, why)
+	}
+	if shards <= 0 {
+		return nil, bad("needs STRETCHBOT_SHARDS / --shards, the number of shards of all processes together")
+	}
+	seen := map[int]bool{}
+	var ids []int
+	for _, part := range strings.Split(v, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.Atoi(strings.TrimSpace(hi))
+		}
+		if err1 != nil || err2 != nil || a > b {
+			return nil, bad("is not a list of shard numbers and ranges")
+		}
+		if a < 0 || b >= shards {
+			return nil, bad(fmt.Sprintf("names a shard outside 0 to %d", shards-1))
+		}
+		for i := a; i <= b; i++ {
+			if !seen[i] {
+				seen[i] = true
+				ids = append(ids, i)
+			}
+		}
+	}
+	return ids, nil
 }

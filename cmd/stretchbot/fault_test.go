@@ -153,6 +153,12 @@ func seedBurst(t *testing.T, path string, channels []string, due time.Time) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	seedBurstInto(t, db, channels, due)
+}
+
+// seedBurstInto is seedBurst into an open database of any backend.
+func seedBurstInto(t *testing.T, db store.Backend, channels []string, due time.Time) {
+	t.Helper()
 	ss := make([]*stretchbot.Schedule, len(channels))
 	for i := range ss {
 		channels[i] = strconv.Itoa(800000000000000000 + i)

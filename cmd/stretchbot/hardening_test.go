@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -241,5 +242,120 @@ func TestOpsAndBackupServersDropIdleConnections(t *testing.T) {
 	}
 	if ops.WriteTimeout <= 0 {
 		t.Error("ops server has no write timeout")
+	}
+}
+
+// healthyDatabase writes a database with some records and returns its
+// bytes and page size.
+func healthyDatabase(t *testing.T) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "healthy.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillSchedules(t, db, 0, 300)
+	for i := range 300 { // deletes leave pages on the freelist
+		if err := db.DeleteSchedule(context.Background(), uint64(i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// freelistPage returns the offset of the freelist page the newer meta page
+// names (bbolt's layout: page header 16 bytes, then the meta; the page
+// size at +8, the freelist id at +32, the transaction id at +48).
+func freelistPage(b []byte) int {
+	le := func(off int) uint64 {
+		var v uint64
+		for i := 7; i >= 0; i-- {
+			v = v<<8 | uint64(b[off+i])
+		}
+		return v
+	}
+	ps := int(le(16+8) & 0xffffffff)
+	m := 16
+	if le(ps+16+48) > le(16+48) {
+		m = ps + 16
+	}
+	return int(le(m+32)) * ps
+}
+
+// TestCheckReportsDamageItExistsToFind: check lists the problems of a
+// damaged file and exits 1 (2 is for usage errors), without a crash or a
+// stack trace, also where bbolt's own check would panic.
+func TestCheckReportsDamageItExistsToFind(t *testing.T) {
+	healthy := healthyDatabase(t)
+	fl := freelistPage(healthy)
+	rnd := rand.New(rand.NewPCG(7, 7))
+	damage := map[string]func(b []byte){
+		"zeroed meta page 0": func(b []byte) { clear(b[:4096]) },
+		"zeroed meta page 1": func(b []byte) { clear(b[4096:8192]) },
+		"zeroed freelist":    func(b []byte) { clear(b[fl : fl+4096]) },
+		"random freelist": func(b []byte) {
+			for i := fl; i < fl+4096; i++ {
+				b[i] = byte(rnd.Uint32())
+			}
+		},
+		"random freelist after its header": func(b []byte) {
+			for i := fl + 16; i < fl+4096; i++ {
+				b[i] = byte(rnd.Uint32())
+			}
+		},
+		"scribbled data pages": func(b []byte) {
+			for i := 4 * 4096; i < len(b); i += 7 {
+				b[i] = byte(rnd.Uint32())
+			}
+		},
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	if err := os.WriteFile(good, healthy, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, nil, "", "check", "--db", good); code != exitOK || !strings.Contains(out, "ok") {
+		t.Fatalf("healthy file: exit %d %q %q", code, out, errOut)
+	}
+	for name, fn := range damage {
+		t.Run(name, func(t *testing.T) {
+			b := bytes.Clone(healthy)
+			fn(b)
+			path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".db")
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := run(t, nil, "", "check", "--db", path)
+			if code != exitError {
+				t.Errorf("exit %d, want 1 (damage)", code)
+			}
+			all := out + errOut
+			if !strings.Contains(all, "damaged") || !strings.Contains(all, "\n  - ") {
+				t.Errorf("no list of problems:\n%s", all)
+			}
+			if strings.Contains(all, "goroutine ") || strings.Contains(all, ".go:") {
+				t.Errorf("a stack trace in the report:\n%s", all)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, b) {
+				t.Error("check changed the file")
+			}
+			t.Logf("%s:\n%s", name, all)
+		})
+	}
+}
+
+// TestReadOnlyFileSystemIsReportedAsSuch: the operator is told the mount
+// is read-only, not to restore a backup of a healthy file.
+func TestReadOnlyFileSystemIsReportedAsSuch(t *testing.T) {
+	err := dbError("/data/stretchbot.db", fmt.Errorf("open database /data/stretchbot.db: %w", store.ErrReadOnlyFS))
+	if msg := err.Error(); !strings.Contains(msg, "read-only") || strings.Contains(msg, "damaged;") || strings.Contains(msg, "Restore a backup") {
+		t.Fatalf("message: %s", msg)
 	}
 }

@@ -22,6 +22,9 @@ import (
 )
 
 func main() {
+	if path := os.Getenv(checkWorkerEnv); path != "" {
+		os.Exit(runCheckWorker(path, os.Stdout))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -97,7 +100,7 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "backup":
 		err = m.runBackup(ctx, args)
 	case "check":
-		err = m.runCheck(args)
+		err = m.runCheck(ctx, args)
 	case "health":
 		err = m.runHealth(ctx, args)
 	case "help":

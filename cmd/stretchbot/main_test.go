@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,5 +301,34 @@ func TestConsoleStatsSavesTheChartAndPrintsItsPath(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() != 800 || b.Dy() != 400 {
 		t.Fatalf("chart is %v, want 800×400", b)
+	}
+}
+
+func TestParseShardIDs(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		shards int
+		want   []int
+		err    string
+	}{
+		{"", 0, nil, ""},
+		{"0-3", 8, []int{0, 1, 2, 3}, ""},
+		{"4,5", 8, []int{4, 5}, ""},
+		{" 0-1, 6 ,1", 8, []int{0, 1, 6}, ""},
+		{"0-3", 0, nil, "needs STRETCHBOT_SHARDS"},
+		{"7-9", 8, nil, "outside 0 to 7"},
+		{"3-1", 8, nil, "not a list"},
+		{"a", 8, nil, "not a list"},
+	} {
+		got, err := parseShardIDs(tt.in, tt.shards)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("parseShardIDs(%q, %d) err = %v, want one saying %q", tt.in, tt.shards, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("parseShardIDs(%q, %d) = %v, %v; want %v", tt.in, tt.shards, got, err, tt.want)
+		}
 	}
 }

@@ -51,7 +51,7 @@ func (m *metrics) watchReads(open func() int) {
 }
 
 // watch registers the scheduler's and the transport's counters.
-func (m *metrics) watch(s *scheduler.Scheduler, interactions func() map[bot.StatKey]int64) {
+func (m *metrics) watch(s interface{ Stats() scheduler.Stats }, interactions func() map[bot.StatKey]int64) {
 	m.reg.MustRegister(&statsCollector{sched: s, interactions: interactions})
 }
 
@@ -63,7 +63,7 @@ var (
 )
 
 type statsCollector struct {
-	sched        *scheduler.Scheduler
+	sched        interface{ Stats() scheduler.Stats }
 	interactions func() map[bot.StatKey]int64
 }
 

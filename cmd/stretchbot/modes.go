@@ -115,7 +115,7 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
+	d, err := bot.NewDiscord(bot.DiscordConfig{Token: string(cfg.Token), APIBase: cfg.APIBase, GuildID: cfg.GuildID, Shards: cfg.Shards, ShardIDs: cfg.ShardIDs, BeforeIdentify: a.beforeIdentify(), Bot: a.bot, Logger: log.With("component", "discord"), OnRateLimited: met.rateLimited.Inc, Grace: cfg.Shutdown})
 	if err != nil {
 		a.close(context.Background())
 		return err
@@ -135,8 +135,8 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 		a.close(context.Background())
 		return err
 	}
-	if cfg.BackupSocket != "" {
-		if err := serveBackup(runCtx, cfg.BackupSocket, a.db.Backup, log); err != nil {
+	if bdb := a.bolt(); cfg.BackupSocket != "" && bdb != nil {
+		if err := serveBackup(runCtx, cfg.BackupSocket, bdb.Backup, log); err != nil {
 			d.Close(context.Background())
 			a.close(context.Background())
 			return err
@@ -144,7 +144,9 @@ func (m *Main) runDiscord(ctx context.Context, args []string) error {
 	}
 	if cfg.HTTP != "" {
 		met.watch(a.sched, d.Stats)
-		met.watchReads(a.db.OpenReads)
+		if bdb := a.bolt(); bdb != nil {
+			met.watchReads(bdb.OpenReads)
+		}
 		h := health{dbOpen: a.db.Ready, connected: d.Connected, lag: a.sched.Lag}
 		if err := serveHTTP(runCtx, "ops", "STRETCHBOT_HTTP", opsServer(cfg.HTTP, met.reg, h), log); err != nil {
 			d.Close(context.Background())
@@ -200,7 +202,7 @@ func (m *Main) runBackup(ctx context.Context, args []string) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := store.Check(tmp); err != nil {
+	if err := checkFile(ctx, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("the backup failed its integrity check: %w", err)
 	}
@@ -241,7 +243,7 @@ func backupFile(ctx context.Context, path, out string) (int64, error) {
 	return n, nil
 }
 
-func (m *Main) runCheck(args []string) error {
+func (m *Main) runCheck(ctx context.Context, args []string) error {
 	cfg, rest, err := parseConfig("check", args, m.Getenv, m.Stdout)
 	if err != nil {
 		return err
@@ -249,7 +251,11 @@ func (m *Main) runCheck(args []string) error {
 	if len(rest) > 0 {
 		return usagef("check takes no arguments, got %q (the file goes in --db)", rest)
 	}
-	if err := store.Check(cfg.DB); err != nil {
+	if err := checkFile(ctx, cfg.DB); err != nil {
+		var damaged *DamagedError
+		if errors.As(err, &damaged) {
+			return err
+		}
 		return dbError(cfg.DB, err)
 	}
 	fmt.Fprintf(m.Stdout, "%s: ok\n", cfg.DB)
