@@ -294,7 +294,7 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	if !ok {
 		return Reply{}, offerError(offer)
 	}
-	if b.cfg.Catalog.Base(next).ID == b.cfg.Catalog.Base(skipped).ID {
+	if next.ID == skipped.ID {
 		// Skip never shows the same stretch again: it was the only one.
 		r := message(stretchbot.OnlyOneText)
 		if !c.filter.IsDefault() {

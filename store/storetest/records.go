@@ -288,7 +288,7 @@ func testExportRoundTrip(t *testing.T, h Harness) {
 	}
 	// Someone never seen exports as empty lists, not nulls.
 	raw, _ = json.Marshal(must[store.Export](t)(d.Export(ctx, "333")))
-	if want := `{"schema":1,"user_id":"333","settings":null,"schedules":[],"completions":[],"check_ins":[],"break_clicks":[]}`; string(raw) != want {
+	if want := `{"schema":2,"user_id":"333","settings":null,"schedules":[],"completions":[],"check_ins":[],"break_clicks":[]}`; string(raw) != want {
 		t.Fatalf("empty export = %s, want %s", raw, want)
 	}
 }
