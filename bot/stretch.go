@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/pictures"
 )
 
 // stretchCard renders a stretch as a card.
@@ -74,11 +75,14 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, c cardState, offer stretchbot
 }
 
 // stretchReply is a stretch card: the stretch, the filters that chose it,
-// and its buttons.
+// its buttons, and its picture (the one drawn for where the person is,
+// when the stretch has one per place).
 func (b *Bot) stretchReply(s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) Reply {
 	card := stretchCard(s)
 	card.Fields = append(card.Fields, Field{Name: textFiltersField, Value: filterLine(c.filter, offer.Kit())})
-	return Reply{Cards: []Card{card}, Rows: b.stretchButtons(s, c, offer)}
+	r := Reply{Cards: []Card{card}, Rows: b.stretchButtons(s, c, offer)}
+	b.addPictures(&r, s, c.filter.Position, false)
+	return r
 }
 
 // rememberKit records equipment the person chose as equipment they have,
@@ -99,6 +103,31 @@ func (b *Bot) rememberKit(ctx context.Context, u stretchbot.User, f stretchbot.F
 		return u, fmt.Errorf("remember equipment of %s: %w", u.ID, err)
 	}
 	return u, nil
+}
+
+// addPictures attaches the pictures of s to r and shows them in its first
+// card: large inside the card, or, for a thumbnail, the first one small
+// beside the card's text.
+func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Position, thumbnail bool) {
+	if b.cfg.NoPictures || len(r.Cards) == 0 {
+		return
+	}
+	width := pictures.Large
+	if thumbnail {
+		width = pictures.Small
+	}
+	ps := pictures.For(s.ID, pos, width)
+	if thumbnail && len(ps) > 1 {
+		ps = ps[:1]
+	}
+	for _, p := range ps {
+		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt, Picture: true})
+		if thumbnail {
+			r.Cards[0].Thumbnail = p.Name
+		} else {
+			r.Cards[0].Images = append(r.Cards[0].Images, p.Name)
+		}
+	}
 }
 
 // offerError is the refusal when an offer has no stretch: why, in words.
@@ -196,19 +225,21 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	var row []Button
 	switch {
 	case side < s.Sides():
-		card.Footer = "When the time is up, switch to the other side."
-		countdown.Done = "Time is up: switch to the other side."
+		card.Footer = "When you are ready, switch to the other side."
+		countdown.Done = "Time is up: stay longer if it feels good, then switch to the other side."
 		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1), tok), Style: Primary})
 	case c.fromBreak:
 		card.Footer = textBreakDoneHint
-		countdown.Done = "Time is up. " + textBreakDoneHint
+		countdown.Done = "Time is up: stay longer if it feels good. " + textBreakDoneHint
 	default:
 		card.Footer = "All done? Press Done to log it."
-		countdown.Done = "Time is up. Press Done to log it."
+		countdown.Done = "Time is up: stay longer if it feels good, then press Done to log it."
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID, tok), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID, tok), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
+	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
+	b.addPictures(&r, s, c.filter.Position, true)
+	return r, nil
 }
 
 // holdCard is the screen of one side's hold: the time left as a live
@@ -220,8 +251,8 @@ func (b *Bot) holdCard(ctx context.Context, userID string, s stretchbot.Stretch,
 	if s.PerSide {
 		card.Title += fmt.Sprintf(" — side %d of 2", side)
 	}
-	card.Description = fmt.Sprintf("Hold gently for %d to %d seconds. Time is up %s.\n\n%s",
-		s.HoldMin, s.HoldMax, b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
+	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
+		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
 	return card, &Countdown{End: end}
 }
 
