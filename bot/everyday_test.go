@@ -9,25 +9,37 @@ import (
 	"github.com/stretchbot/stretchbot/internal/discordtest"
 )
 
-// title is the first card's title of a message.
+// title is the first card's title of a message, as an embed or as the
+// heading of a Components V2 card.
 func title(m discordtest.Message) string {
-	if len(m.Embeds) == 0 {
-		return ""
+	if len(m.Embeds) > 0 {
+		return m.Embeds[0].Title
 	}
-	return m.Embeds[0].Title
+	for _, line := range strings.Split(text(m), "\n") {
+		if t, ok := strings.CutPrefix(line, "### "); ok {
+			return t
+		}
+	}
+	return ""
 }
 
 // field returns the value of the first card's field called name.
 func field(m discordtest.Message, name string) string {
-	if len(m.Embeds) == 0 {
+	if len(m.Embeds) > 0 {
+		for _, f := range m.Embeds[0].Fields {
+			if f.Name == name {
+				return f.Value
+			}
+		}
 		return ""
 	}
-	for _, f := range m.Embeds[0].Fields {
-		if f.Name == name {
-			return f.Value
-		}
+	_, rest, ok := strings.Cut(text(m), "**"+name+"**\n")
+	if !ok {
+		return ""
 	}
-	return ""
+	value, _, _ := strings.Cut(rest, "\n\n")
+	value, _, _ = strings.Cut(value, "\n-# ") // the footer's small print
+	return strings.TrimSpace(value)
 }
 
 func hasButton(m discordtest.Message, label string) bool {
@@ -39,10 +51,12 @@ func hasButton(m discordtest.Message, label string) bool {
 	return false
 }
 
-// deliverNow fires schedule id by hand and returns the DM or channel
-// message it sent.
+// deliverNow fires schedule id by hand, a second after the last time (each
+// occurrence has its own nonce, so Discord makes a new message), and
+// returns the DM or channel message it sent.
 func (e *env) deliverNow(id uint64) discordtest.Message {
 	e.t.Helper()
+	e.clock.Advance(time.Second)
 	dms, posts := len(e.fake.DMs(aliceID)), len(e.fake.Messages(channelID))
 	if err := e.bot.Deliver(testCtx(e.t), e.d, id, e.clock.Now(), false); err != nil {
 		e.t.Fatal(err)
