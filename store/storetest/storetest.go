@@ -53,6 +53,7 @@ func Run(t *testing.T, h Harness) {
 		{"BreakClicks", testBreakClicks},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Forget", testForget},
+		{"UpdateKnownUser", testUpdateKnownUser},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledContext", testCancelledContext},
 	}
