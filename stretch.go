@@ -63,16 +63,18 @@ type Stretch struct {
 	Cautions         []string `json:"cautions"`
 }
 
-// HoldText describes the hold, e.g. "15–30 s on each side".
+// HoldText describes the hold, e.g. "at least 15–30 seconds on each side,
+// longer if it feels good": the range is a minimum, and a longer hold is
+// better for a muscle that is letting go.
 func (s Stretch) HoldText() string {
-	t := fmt.Sprintf("%d–%d s", s.HoldMin, s.HoldMax)
+	t := fmt.Sprintf("at least %d–%d seconds", s.HoldMin, s.HoldMax)
 	if s.HoldMin == s.HoldMax {
-		t = fmt.Sprintf("%d s", s.HoldMin)
+		t = fmt.Sprintf("at least %d seconds", s.HoldMin)
 	}
 	if s.PerSide {
-		return t + " on each side"
+		t += " on each side"
 	}
-	return t
+	return t + ", longer if it feels good"
 }
 
 // Sides is how many holds the stretch takes: 2 for per-side stretches.

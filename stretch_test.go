@@ -158,11 +158,39 @@ func TestRotationOffersVariantWhenItsBaseIsFilteredOut(t *testing.T) {
 func TestHoldText(t *testing.T) {
 	c := mustCatalog(t)
 	s, _ := c.Get("knee-hug")
-	if got := s.HoldText(); got != "15–30 s on each side" {
+	if got := s.HoldText(); got != "at least 15–30 seconds on each side, longer if it feels good" {
 		t.Errorf("knee-hug: %q", got)
 	}
 	s, _ = c.Get("childs-pose")
-	if got := s.HoldText(); got != "15–30 s" {
+	if got := s.HoldText(); got != "at least 15–30 seconds, longer if it feels good" {
 		t.Errorf("childs-pose: %q", got)
+	}
+}
+
+// TestStretchTextsSayWhatTheBodyDoes pins the review points of the
+// catalogue texts: knee hugs hold behind the thigh, never on the knee; the
+// double knee hug's breathing cue works in bed too; holds are a minimum.
+func TestStretchTextsSayWhatTheBodyDoes(t *testing.T) {
+	c := mustCatalog(t)
+	for _, id := range []string{"knee-hug", "knee-hug-strap", "double-knee-hug"} {
+		s, _ := c.Get(id)
+		steps := strings.Join(s.Steps, " ")
+		if !strings.Contains(steps, "behind") || !strings.Contains(steps, "thigh") {
+			t.Errorf("%s: the hold is not behind the thigh: %q", id, steps)
+		}
+		for _, bad := range []string{"around that knee", "around the shin", "your shins"} {
+			if strings.Contains(steps, bad) {
+				t.Errorf("%s: holds at the knee or shin (%q)", id, bad)
+			}
+		}
+	}
+	double, _ := c.Get("double-knee-hug")
+	if !strings.Contains(double.Breathing, "mattress") {
+		t.Errorf("double knee hug breathing cue only works on the floor: %q", double.Breathing)
+	}
+	for _, s := range c.Stretches {
+		if h := s.HoldText(); !strings.HasPrefix(h, "at least ") || !strings.HasSuffix(h, "longer if it feels good") {
+			t.Errorf("%s: hold %q is not a minimum", s.ID, h)
+		}
 	}
 }

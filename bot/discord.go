@@ -412,6 +412,11 @@ type messagePayload struct {
 	Attachments     []attachment                      `json:"attachments,omitempty"`
 	AllowedMentions *discordgo.MessageAllowedMentions `json:"allowed_mentions,omitempty"`
 	Flags           discordgo.MessageFlags            `json:"flags,omitempty"`
+	// Nonce and EnforceNonce (Create Message only; discordgo v0.29's
+	// MessageSend has neither): the same nonce again within a few minutes
+	// returns the first message instead of creating a second.
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
 }
 
 type choicesPayload struct {
@@ -524,6 +529,7 @@ func wrapErr(what string, err error) error {
 func (d *Discord) Send(ctx context.Context, to Destination, r Reply) error {
 	rm := render(r)
 	p := payloadOf(rm)
+	p.Nonce, p.EnforceNonce = to.Nonce, to.Nonce != ""
 	if to.ChannelID != "" {
 		return d.post(ctx, to.ChannelID, p, rm.files)
 	}

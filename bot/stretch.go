@@ -169,17 +169,17 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 		which = fmt.Sprintf(" — side %d of 2", side)
 		card.Title += which
 	}
-	card.Description = fmt.Sprintf("Hold gently for %d to %d seconds. Time is up %s.\n\n%s",
-		s.HoldMin, s.HoldMax, b.relative(end, tz), s.Breathing)
+	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
+		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, tz), s.Breathing)
 	var row []Button
 	countdown := &Countdown{End: end}
 	if side < s.Sides() {
-		card.Footer = "When the time is up, switch to the other side."
-		countdown.Done = "Time is up: switch to the other side."
+		card.Footer = "When you are ready, switch to the other side."
+		countdown.Done = "Time is up: stay longer if it feels good, then switch to the other side."
 		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
 	} else {
 		card.Footer = "All done? Press Done to log it."
-		countdown.Done = "Time is up. Press Done to log it."
+		countdown.Done = "Time is up: stay longer if it feels good, then press Done to log it."
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})

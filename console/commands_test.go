@@ -21,7 +21,7 @@ func TestCommandForms(t *testing.T) {
 		{"/checkin profile", []string{"An option takes its value after a colon, as in /checkin [profile:true]."}, []string{"How old"}},
 		{"/stretch remind sett", []string{`/stretch remind has no command "sett"`, "/stretch remind set time:…"}, nil},
 		{"help", []string{"== How stretchbot works ==", "== Commands ==", "/checkin [profile:true] — A short symptom check", "/stretchbreak stats"}, nil},
-		{"/checkin profile:true", []string{"How old are you?"}, nil},
+		{"/checkin profile:true", []string{"== Check-in ==", "[a1] Yes"}, []string{"has no option", "don't know"}},
 	}
 	for _, tt := range tests {
 		out := e.type_(t, tt.line)

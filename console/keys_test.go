@@ -155,7 +155,7 @@ func TestPipedCountdownPrintsOnlyTheEndLine(t *testing.T) {
 	typeLine("a1")
 	e.waitOutput(t, "side 2 of 2")
 	e.advanceWhenWaiting(t, timers, 30*time.Second)
-	e.waitOutput(t, "⏰ Time is up. Press Done to log it.")
+	e.waitOutput(t, "⏰ Time is up: stay longer if it feels good, then press Done to log it.")
 	out := e.out.String()
 	if strings.Contains(out, "⏳") || strings.Contains(out, "\a") || strings.Contains(out, "switch to the other side.\n") {
 		t.Fatalf("piped output ticked, rang or finished the stopped side:\n%q", out)
@@ -176,7 +176,7 @@ func TestTerminalCountdownTicksAndRings(t *testing.T) {
 		e.waitOutput(t, fmt.Sprintf("\r⏳ %s left", stretchbot.Count(left, stretchbot.NounSecond)))
 	}
 	e.advanceWhenWaiting(t, timers, time.Second)
-	e.waitOutput(t, "\r⏰ Time is up: switch to the other side.   \a\n")
+	e.waitOutput(t, "\r⏰ Time is up: stay longer if it feels good, then switch to the other side.   \a\n")
 	if strings.Contains(e.out.String(), "> a1") {
 		t.Fatal("a terminal echoes typed lines itself; the console echoed them again")
 	}

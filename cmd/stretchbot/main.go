@@ -7,6 +7,7 @@
 //	stretchbot console [flags]      the whole bot in a terminal
 //	stretchbot backup --out FILE    copy the database safely
 //	stretchbot check [--db FILE]    check a database file
+//	stretchbot migrate --from FILE --to URL   copy a bbolt file into PostgreSQL
 package main
 
 import (
@@ -67,6 +68,8 @@ Usage:
   stretchbot console [flags]     the whole bot in this terminal, no Discord needed
   stretchbot backup --out FILE   a consistent copy of the database
   stretchbot check [--db FILE]   check a database file for damage
+  stretchbot migrate --from FILE --to postgres://...
+                                 copy a database file into PostgreSQL
   stretchbot health [--addr A]   ask a running bot's /healthz (for container health checks)
   stretchbot help                this text
 
@@ -99,6 +102,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		err = m.runConsole(ctx, args)
 	case "backup":
 		err = m.runBackup(ctx, args)
+	case "migrate":
+		err = m.runMigrate(ctx, args)
 	case "check":
 		err = m.runCheck(ctx, args)
 	case "health":

@@ -41,7 +41,7 @@ func TestConsolePipedPrintsAStretchAndExitsZero(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr: %s", code, errOut)
 	}
-	for _, want := range []string{"Steps:", "1. ", "Hold:", "15–30 s on each side", "[a1] Start", "[a2] Done", "[a3] Skip"} {
+	for _, want := range []string{"Steps:", "1. ", "Hold:", "at least 15–30 seconds on each side", "[a1] Start", "[a2] Done", "[a3] Skip"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

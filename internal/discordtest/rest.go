@@ -580,8 +580,18 @@ func (f *Fake) createMessage(c *call) (int, any, *APIError) {
 	if e := validateMessage(body, "", messageCheck{create: true, hasFiles: len(c.files) > 0}); e != nil {
 		return 0, nil, e
 	}
+	// enforce_nonce: the same nonce from the same author in the same
+	// channel within a few minutes returns the first message and creates
+	// none.
+	key, enforce := nonceKey(ch, body)
+	if enforce {
+		if sm := f.repeatLocked(key); sm != nil {
+			return http.StatusOK, f.messageJSON(sm), nil
+		}
+	}
 	sm := f.newMessageLocked(body, c.files, ch, "")
 	f.channelMsgs[ch] = append(f.channelMsgs[ch], asString(sm.raw["id"]))
+	f.rememberNonceLocked(key, sm)
 	return http.StatusOK, f.messageJSON(sm), nil
 }
 

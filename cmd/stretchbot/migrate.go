@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stretchbot/stretchbot/store"
+	"github.com/stretchbot/stretchbot/store/postgres"
+)
+
+// runMigrate copies a bbolt database into an empty PostgreSQL one.
+func (m *Main) runMigrate(ctx context.Context, args []string) error {
+	fs := newFlagSet("migrate", "Usage: stretchbot migrate --from FILE --to postgres://...\n\nCopy every record of a bbolt database into an empty PostgreSQL database, in one transaction. Stop the bot first.")
+	from := fs.String("from", "", "the bbolt database file (required)")
+	to := fs.String("to", "", "the PostgreSQL database, postgres://user:password@host/db (required)")
+	if err := fs.parse(args, m.Stdout); err != nil {
+		return err
+	}
+	src, dst := strings.TrimSpace(*from), strings.TrimSpace(*to)
+	switch {
+	case fs.NArg() > 0:
+		return usagef("migrate: unexpected arguments %q", fs.Args())
+	case src == "" || dst == "":
+		return usagef("migrate: both --from FILE and --to postgres://... are required")
+	case !postgres.IsURL(dst):
+		return usagef("migrate: --to %q is not a postgres:// URL", dst)
+	}
+	if _, err := os.Stat(src); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	// Read-only: the file stays exactly as it was, and a bot still
+	// running on it is refused (its lock), so no record changes midway.
+	bdb, err := store.Open(src, store.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("migrate: %s is in use by a running bot; stop it first", src)
+		}
+		return dbError(src, err)
+	}
+	defer bdb.Close()
+	pg, err := postgres.Open(ctx, dst, postgres.Options{})
+	if err != nil {
+		return dbError(postgres.Redact(dst), err)
+	}
+	defer pg.Close()
+	start := time.Now()
+	n, err := pg.Load(ctx, func(sink store.Sink) error { return bdb.Dump(ctx, sink) })
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "migrated %s to %s in %v: %d users, %d schedules (%d with a fired occurrence), %d completions, %d check-ins, %d break clicks\n",
+		src, pg.Name(), time.Since(start).Round(time.Millisecond), n.Users, n.Schedules, n.Fired, n.Completions, n.CheckIns, n.BreakClicks)
+	return nil
+}
