@@ -83,6 +83,7 @@ func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, 
 	a.bot, err = bot.New(bot.Config{
 		Store: a.db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
 		Logger: log.With("component", "bot"), Console: console, Chart: chart,
+		NoPictures: cfg.NoImages,
 	})
 	if err != nil {
 		a.db.Close()
