@@ -147,10 +147,16 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	share := boolOption(in, "share") && in.Kind == KindCommand
 	r.Ephemeral = !share
 	var notes []string
-	if !share {
+	switch {
+	case share:
 		// Why stretches are left out names health answers: only for the
 		// person, never on a card shared with the channel.
+	case in.Kind == KindCommand:
 		notes = append(notes, offer.Note())
+	default:
+		// "Stretch now" and "Another stretch" buttons: the full note was
+		// on the command already; one line is enough here.
+		notes = append(notes, offer.ShortNote())
 	}
 	if f.SpasmSafe {
 		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
