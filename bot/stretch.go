@@ -204,19 +204,9 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	c := cardOf(in, id)
 	// A card from before a check-in may show a stretch that is now held
 	// back or left out: its Start no longer starts it.
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
-	offer, err := b.offer(ctx, u, c.filter)
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.Safe(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	_, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
 	side := 1
 	if id.Action == customid.Side {
@@ -369,25 +359,47 @@ func (b *Bot) clickClear(ctx context.Context, in Interaction, id customid.ID) (R
 	return r, nil
 }
 
+// mayShow decides whether s may be shown or started for the user now. It
+// returns the user's offer (with the card's filters f), or the reply that
+// refuses s: held by an urgent check-in, or left out by a safety limit.
+// The person's own choices do not refuse a stretch they picked by button.
+func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch, f stretchbot.Filter) (stretchbot.StretchOffer, *Reply, error) {
+	u, err := b.cfg.Store.User(ctx, userID)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, fmt.Errorf("load user %s: %w", userID, err)
+	}
+	offer, err := b.offer(ctx, u, f)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, err
+	}
+	switch {
+	case offer.Held():
+		r := heldReply(userID)
+		return offer, &r, nil
+	case !offer.Safe(s):
+		r := message(stretchbot.LeftOutText + "\n\n" + offer.Note())
+		return offer, &r, nil
+	}
+	return offer, nil, nil
+}
+
+// deref returns *r, or the zero Reply for nil.
+func deref(r *Reply) Reply {
+	if r == nil {
+		return Reply{}
+	}
+	return *r
+}
+
 func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
 	c := cardOf(in, id)
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
-	offer, err := b.offer(ctx, u, c.filter)
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.Safe(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	offer, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
 	r := b.stretchReply(s, c, offer)
 	r.Update = true
