@@ -17,6 +17,7 @@ import (
 type Backend interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) error
@@ -65,7 +66,9 @@ var exportAbout = []string{
 	"age_band: 0 under 16, 1 16 to 49, 2 50 to 64, 3 65 or over; -1 when a check-in ended before that question.",
 	"pain: 0 to 10; -1 when a check-in ended before that question.",
 	"tier: 0 keep stretching, 1 see a doctor soon, 2 see a doctor today, 3 get help now. rule_version: the version of the check-in rules that gave it.",
-	"kind: reminder, break (a channel break you set up), snooze or checkin (one-time reminders).",
+	"filter: what a reminder's stretches are chosen from. equipment: empty (only what you said you have), all (everything), none or one item (stretches that need only that).",
+	"quiet_hours: when reminders wait or come silently; null when you have none.",
+	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
 	"source: button (Done), manual (/stretch done) or break.",
 	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",
 }
