@@ -111,6 +111,19 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 	if err != nil {
 		return Reply{}, fmt.Errorf("load break %d: %w", sid, err)
 	}
+	// The button is on the break's message in its server, for an
+	// occurrence that was posted: a click from anywhere else (a DM, another
+	// server) or for an occurrence still to come is not this break's.
+	if in.GuildID == "" || in.GuildID != s.GuildID {
+		return Reply{}, expired
+	}
+	last, err := b.cfg.Store.LastFired(ctx, sid)
+	if err != nil {
+		return Reply{}, fmt.Errorf("last occurrence of break %d: %w", sid, err)
+	}
+	if last.IsZero() || occ.After(last) {
+		return Reply{}, expired
+	}
 	counted, total, err := b.cfg.Store.RecordBreakClick(ctx, sid, occ, in.UserID, b.now())
 	if err != nil {
 		return Reply{}, fmt.Errorf("record break click: %w", err)
