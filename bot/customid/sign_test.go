@@ -33,10 +33,10 @@ func TestSignedCustomIDsVerifyAndForgeriesDoNot(t *testing.T) {
 	other := mustKeyring(t, NextKeys(nil, t0, secret(1)), t0)
 	for _, forged := range []string{
 		payload, // unsigned, as every custom_id was before
-		strings.Replace(signed, "knee-hug", "cat-cow", 1),      // another stretch, same MAC
+		strings.Replace(signed, "knee-hug", "cat-cow", 1),     // another stretch, same MAC
 		strings.Replace(signed, "123456789012345678", "1", 1), // another owner
-		signed[:len(signed)-1] + "A",                           // one character of the MAC
-		other.Sign(payload),                                    // someone else's key
+		signed[:len(signed)-1] + "A",                          // one character of the MAC
+		other.Sign(payload),                                   // someone else's key
 		signed + "x", "~", "",
 	} {
 		if _, err := k.Verify(forged); err != ErrExpired {
