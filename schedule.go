@@ -305,4 +305,10 @@ func truncate(s string, n int) string {
 type Fired struct {
 	ScheduleID uint64
 	At         time.Time
+	// Sent is when its first send started, right after it was recorded;
+	// zero for an occurrence recorded only so that it is never sent (a
+	// skipped one). A sent occurrence stays undelivered in the journal
+	// until delivery settles: after a crash it is sent again with the same
+	// Discord nonce, which works only within a few minutes of Sent.
+	Sent time.Time
 }

@@ -55,6 +55,9 @@ type Config struct {
 	// Console makes texts fit a terminal: no Discord-only markup such as
 	// <t:...> timestamps.
 	Console bool
+	// NoPictures leaves the stretch pictures off the cards (the console's
+	// --images=false).
+	NoPictures bool
 }
 
 // Bot answers interactions. It is safe for concurrent use.

@@ -84,11 +84,13 @@ func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply
 	if count > 0 {
 		label = fmt.Sprintf("I did it (%d)", count)
 	}
-	return Reply{
+	r := Reply{
 		Content: "🧘 Stretch break!",
 		Cards:   []Card{card},
 		Rows:    [][]Button{{{Label: label, ID: customid.Make(customid.Break, strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)), Style: Success}}},
 	}
+	b.addPictures(&r, st, stretchbot.PositionChair, false)
+	return r
 }
 
 func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {

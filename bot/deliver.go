@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -18,6 +19,19 @@ var ErrUnreachable = errors.New("recipient unreachable")
 type Destination struct {
 	UserID    string
 	ChannelID string
+	// Nonce, when set, makes the send idempotent for a few minutes: a
+	// repeat with the same nonce (a retry, or a resend after a crash)
+	// yields the first message instead of a second (Discord's
+	// enforce_nonce). See DeliveryNonce.
+	Nonce string
+}
+
+// DeliveryNonce is the Discord nonce of one occurrence of a schedule: the
+// same for every send of it, different for every other occurrence, and
+// within Discord's 25 characters: "s", the schedule id and the Unix second
+// it was due, in base 36 (at most 23 characters).
+func DeliveryNonce(scheduleID uint64, at time.Time) string {
+	return "s" + strconv.FormatUint(scheduleID, 36) + "-" + strconv.FormatInt(at.Unix(), 36)
 }
 
 // Sender posts messages for the scheduler; each transport has one.
@@ -26,9 +40,11 @@ type Sender interface {
 }
 
 // Deliver posts one due occurrence of schedule id. The scheduler has already
-// recorded the occurrence as fired, so Deliver sends at most once. It reads
-// the schedule fresh from the store: one removed or paused since it was armed
-// is not sent.
+// recorded the occurrence as fired; it may call Deliver for it again (a
+// retry, or a resend after a crash), and every send carries the
+// occurrence's DeliveryNonce, so Discord keeps it to one message. It reads
+// the schedule fresh from the store: one removed or paused since it was
+// armed is not sent.
 //
 // A one-shot is deleted once it was sent or can never be (ErrUnreachable).
 // After any other error it stays: the scheduler retries the delivery, and
@@ -58,7 +74,7 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 	switch s.Kind {
 	case stretchbot.KindBreak:
 		r = b.breakMessage(s, at, 0)
-		return b.send(ctx, send, s, Destination{ChannelID: s.ChannelID}, r)
+		return b.send(ctx, send, s, Destination{ChannelID: s.ChannelID, Nonce: DeliveryNonce(id, at)}, r)
 	case stretchbot.KindCheckIn:
 		r = Reply{Content: "🩺 Time for your check-in. Run `/checkin` when you have a minute: it takes about one."}
 	default:
@@ -107,7 +123,7 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 	if s.Kind == stretchbot.KindCheckIn {
 		r.Ephemeral = false
 	}
-	return b.send(ctx, send, s, Destination{UserID: s.Owner, ChannelID: s.ChannelID}, r)
+	return b.send(ctx, send, s, Destination{UserID: s.Owner, ChannelID: s.ChannelID, Nonce: DeliveryNonce(id, at)}, r)
 }
 
 // send posts r; when the recipient is unreachable it pauses the schedule and

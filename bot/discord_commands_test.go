@@ -153,12 +153,16 @@ func TestDoneStatsHelp(t *testing.T) {
 	if len(m.Files) != 1 || m.Files[0].Name != "stretches.png" {
 		t.Fatalf("chart not attached: %+v", m.Files)
 	}
-	if img := m.Embeds[0].Image; img == nil || img.URL != "attachment://stretches.png" {
-		t.Fatalf("card does not show the chart: %+v", m.Embeds[0].Image)
+	// The chart is in a media gallery whose alt text states the numbers,
+	// so screen-reader users get the chart too.
+	wantPicture(t, m, "stretches.png")
+	alt := picturesOf(m)[0].Alt
+	today := e.clock.Now().Format("Monday 2 January")
+	if want := "Bar chart: 2 stretches in the last 30 days, most on " + today + ": 2."; alt != want {
+		t.Fatalf("chart alt text %q, want %q", alt, want)
 	}
-	// The attachment carries alt text.
-	if desc := attachmentDescription(t, e, "stretches.png"); !strings.Contains(desc, "over the last 30 days: 1 active day, 2 today") {
-		t.Fatalf("chart alt text %q", desc)
+	if desc := attachmentDescription(t, e, "stretches.png"); desc != alt {
+		t.Fatalf("attachment description %q, gallery alt %q", desc, alt)
 	}
 
 	_, r = e.run(inv(o, "stretch help"))
@@ -408,6 +412,7 @@ func TestStretchBreak(t *testing.T) {
 	}
 	msg := msgs[0]
 	wantText(t, msg, "Stretch break")
+	wantPicture(t, msg, "-640.png")
 	_, r = e.click(inGuild(alice), msg, "I did it")
 	wantType(t, r, discordtest.CallbackUpdateMessage, false)
 	if got := labels(r.Message); got[0] != "I did it (1)" {

@@ -48,14 +48,27 @@ func TestDeliverByDM(t *testing.T) {
 			t.Fatalf("reminder of day %d never arrived: %v", day, err)
 		}
 	}
-	if err := e.bot.Deliver(ctx, e.d, id, e.clock.Now(), true); err != nil {
+	// (Another occurrence: day 2's is already out, and the same one again
+	// would carry the same nonce.)
+	late := e.clock.Now().Add(time.Minute)
+	if err := e.bot.Deliver(ctx, e.d, id, late, true); err != nil {
 		t.Fatal(err)
 	}
 	dms := e.fake.DMs(aliceID)
 	if len(dms) != 3 {
 		t.Fatalf("%d DMs, want 3", len(dms))
 	}
+	// Sending an occurrence again (a retry whose answer was lost, or a
+	// resend after a crash) carries the same nonce: Discord returns the
+	// first message and no second one appears.
+	if err := e.bot.Deliver(ctx, e.d, id, late, true); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.DMs(aliceID)); n != 3 || e.fake.NonceRepeats() != 1 {
+		t.Fatalf("after a repeated send: %d DMs and %d nonce repeats, want 3 and 1", n, e.fake.NonceRepeats())
+	}
 	wantText(t, dms[0], "Time to stretch")
+	wantPicture(t, dms[0], "-640.png")
 	wantText(t, dms[2], "late")
 	buttonID(t, dms[0], "Snooze")
 	if n := countRequests(e.fake, "POST", "/users/@me/channels"); n != 1 {
@@ -88,9 +101,10 @@ func TestDeliverToChannelMentionsOnlyOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := e.fake.Messages(channelID)
-	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Content, "<@"+aliceID+">") {
+	if len(msgs) != 1 || !strings.HasPrefix(strings.TrimSpace(text(msgs[0])), "<@"+aliceID+">") {
 		t.Fatalf("channel messages: %+v", msgs)
 	}
+	wantPicture(t, msgs[0], "-640.png")
 	var am map[string]any
 	for _, r := range e.fake.Requests() {
 		if r.Method == "POST" && r.Path == "/channels/"+channelID+"/messages" {
@@ -312,5 +326,33 @@ func TestCloseWaitsForInFlight(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // a negative: give a wrong answer a moment to show
 	if _, ok := e.fake.Response(late); ok {
 		t.Fatal("answered an interaction after Close")
+	}
+}
+
+// TestDeliveryNonce: Discord takes nonces of at most 25 characters; each
+// occurrence has its own, and the same occurrence always the same.
+func TestDeliveryNonce(t *testing.T) {
+	at := time.Date(2026, 3, 29, 7, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		id uint64
+		at time.Time
+	}{{1, at}, {^uint64(0), at}, {^uint64(0), time.Date(9999, 12, 31, 23, 59, 0, 0, time.UTC)}, {^uint64(0), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		if n := bot.DeliveryNonce(tc.id, tc.at); len(n) > 25 {
+			t.Errorf("DeliveryNonce(%d, %s) = %q: %d characters", tc.id, tc.at, n, len(n))
+		}
+	}
+	seen := map[string]bool{}
+	for id := uint64(1); id <= 3; id++ {
+		for m := range 3 {
+			n := bot.DeliveryNonce(id, at.Add(time.Duration(m)*time.Minute))
+			if seen[n] {
+				t.Errorf("nonce %q used twice", n)
+			}
+			seen[n] = true
+		}
+	}
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	if bot.DeliveryNonce(7, at) != bot.DeliveryNonce(7, at.In(berlin)) {
+		t.Error("the same instant in another zone has another nonce")
 	}
 }

@@ -68,14 +68,19 @@ type Countdown struct {
 	Done string
 }
 
-// Card is a block of formatted text (a Discord embed).
+// Card is a block of formatted text with, optionally, pictures: files of
+// the same Reply, named here and described by their alt text.
 type Card struct {
 	Title       string
 	Description string
 	Color       int
 	Fields      []Field
 	Footer      string
-	Image       string // name of a File to show inside the card
+	// Images are names of Files shown large inside the card.
+	Images []string
+	// Thumbnail is the name of a File shown small beside the title and
+	// description.
+	Thumbnail string
 }
 
 // Field is a titled paragraph of a Card.
@@ -109,6 +114,9 @@ type File struct {
 	ContentType string
 	Data        []byte
 	Description string // alt text
+	// Picture marks a stretch picture: the same bytes every time it is
+	// sent under this name, so a transport may keep a single copy.
+	Picture bool
 }
 
 // Choice is one autocomplete suggestion.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/pictures"
 )
 
 // stretchCard renders a stretch as a card.
@@ -67,8 +68,37 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool, of
 	return rows
 }
 
+// stretchReply is the stretch card with its buttons and its picture: the
+// one drawn for where the person is, when the stretch has one per place.
 func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) Reply {
-	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze, offer)}
+	r := Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze, offer)}
+	b.addPictures(&r, s, offer.Filter().Position, false)
+	return r
+}
+
+// addPictures attaches the pictures of s to r and shows them in its first
+// card: large inside the card, or, for a thumbnail, the first one small
+// beside the card's text.
+func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Position, thumbnail bool) {
+	if b.cfg.NoPictures || len(r.Cards) == 0 {
+		return
+	}
+	width := pictures.Large
+	if thumbnail {
+		width = pictures.Small
+	}
+	ps := pictures.For(s.ID, pos, width)
+	if thumbnail && len(ps) > 1 {
+		ps = ps[:1]
+	}
+	for _, p := range ps {
+		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt, Picture: true})
+		if thumbnail {
+			r.Cards[0].Thumbnail = p.Name
+		} else {
+			r.Cards[0].Images = append(r.Cards[0].Images, p.Name)
+		}
+	}
 }
 
 // offerError is the refusal when an offer has no stretch: why, in words.
@@ -117,10 +147,16 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	share := boolOption(in, "share") && in.Kind == KindCommand
 	r.Ephemeral = !share
 	var notes []string
-	if !share {
+	switch {
+	case share:
 		// Why stretches are left out names health answers: only for the
 		// person, never on a card shared with the channel.
+	case in.Kind == KindCommand:
 		notes = append(notes, offer.Note())
+	default:
+		// "Stretch now" and "Another stretch" buttons: the full note was
+		// on the command already; one line is enough here.
+		notes = append(notes, offer.ShortNote())
 	}
 	if f.SpasmSafe {
 		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
@@ -183,7 +219,9 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
 	}
 	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
+	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
+	b.addPictures(&r, s, offer.Filter().Position, true)
+	return r, nil
 }
 
 func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {

@@ -175,7 +175,7 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	}
 	// [b1] I've been checked by a clinician, then [c1] Stretch now.
 	out = e.type_(t, "b1", "c1")
-	if !strings.Contains(out, "Stretches and reminders are on again") || !strings.Contains(out, "Steps:") {
+	if !strings.Contains(out, "lifted the hold on your stretches and reminders") || !strings.Contains(out, "Steps:") {
 		t.Fatalf("no stretch after saying a clinician has checked:\n%s", out)
 	}
 }

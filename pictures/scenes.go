@@ -11,37 +11,37 @@ import "github.com/stretchbot/stretchbot"
 var Scenes = []Scene{
 	{
 		Name: "knee-hug", Stretch: "knee-hug", Frame: Frame{Pt{85, 20}, 240},
-		Alt:    "A person lies on their back on a mat with one foot flat on the floor and both hands drawing the other knee in toward the chest. The lower back is highlighted in orange; a green arrow shows the knee coming in.",
+		Alt:    "A person lies on their back on a mat with one foot flat on the floor. Both hands hold behind the other thigh, just below the knee, drawing that knee in toward the chest. The lower back is highlighted in orange; a green arrow shows the knee coming in.",
 		Behind: join(floor(), []Prop{mat(95, 305)}),
 		Figure: Pose{
 			Hip: Pt{205, 58}, Back: 180, Chest: 180, Head: 176,
 			Legs: [2]Limb{{Upper: 55, Lower: -75, Foot: -3}, {Upper: 115, Lower: -5, Foot: 60}},
-			Arms: [2]Limb{{Upper: 70, Lower: 22}, {Upper: 75, Lower: 20}},
+			Arms: [2]Limb{{Upper: 76, Lower: 2}, {Upper: 80, Lower: -2}},
 		},
 		Glow:   []Highlight{{On: PartBack, From: 0, To: 1, Side: 2}},
 		Arrows: []Arrow{{From: Pt{262, 112}, Via: Pt{250, 150}, To: Pt{208, 134}}},
 	},
 	{
 		Name: "knee-hug-strap", Stretch: "knee-hug-strap", Frame: Frame{Pt{85, 20}, 240},
-		Alt:    "A person lies on their back on a mat with one foot flat. A strap looped around the shin of the other leg is held in both hands to guide that knee toward the chest. The lower back is highlighted in orange; a green arrow shows the knee coming in.",
+		Alt:    "A person lies on their back on a mat with one foot flat. A strap passes behind the other thigh, one end in each hand, and bent elbows draw that knee in toward the chest. The lower back is highlighted in orange; a green arrow shows the knee coming in.",
 		Behind: join(floor(), []Prop{mat(95, 305)}),
 		Figure: Pose{
 			Hip: Pt{205, 58}, Back: 180, Chest: 180, Head: 176,
 			Legs: [2]Limb{{Upper: 55, Lower: -75, Foot: -3}, {Upper: 108, Lower: -8, Foot: 60}},
-			Arms: [2]Limb{{Upper: 80, Lower: 58}, {Upper: 84, Lower: 60}},
+			Arms: [2]Limb{{Upper: 66, Lower: 64}, {Upper: 70, Lower: 60}},
 		},
-		Strap:  &Strap{Around: PartShin1, At: 0.45},
+		Strap:  &Strap{Around: PartThigh1, At: 0.75},
 		Glow:   []Highlight{{On: PartBack, From: 0, To: 1, Side: 2}},
 		Arrows: []Arrow{{From: Pt{265, 112}, Via: Pt{255, 150}, To: Pt{212, 140}}},
 	},
 	{
 		Name: "double-knee-hug", Stretch: "double-knee-hug", Frame: Frame{Pt{85, 20}, 240},
-		Alt:    "A person lies on their back on a mat holding both knees, drawn in together toward the chest. The lower back is highlighted in orange; a green arrow shows both knees coming in.",
+		Alt:    "A person lies on their back on a mat with both knees drawn in together toward the chest, the hands holding behind the thighs. The lower back is highlighted in orange; a green arrow shows both knees coming in.",
 		Behind: join(floor(), []Prop{mat(95, 305)}),
 		Figure: Pose{
 			Hip: Pt{205, 58}, Back: 180, Chest: 180, Head: 176,
 			Legs: [2]Limb{{Upper: 100, Lower: 8, Foot: 70}, {Upper: 120, Lower: -10, Foot: 55}},
-			Arms: [2]Limb{{Upper: 70, Lower: 24}, {Upper: 75, Lower: 20}},
+			Arms: [2]Limb{{Upper: 76, Lower: 4}, {Upper: 82, Lower: -6}},
 		},
 		Glow:   []Highlight{{On: PartBack, From: 0, To: 1, Side: 2}},
 		Arrows: []Arrow{{From: Pt{262, 112}, Via: Pt{250, 150}, To: Pt{208, 134}}},
@@ -99,28 +99,28 @@ var Scenes = []Scene{
 	sideLyingQuad(stretchbot.PositionFloor),
 	{
 		Name: "lying-hamstring", Stretch: "lying-hamstring", Frame: Frame{Pt{85, 22}, 270},
-		Alt:    "A person lies on their back on a mat with one knee bent and that foot flat. The other leg is raised straight up, and both hands hold its calf to draw it gently toward the head. The back of the raised thigh is highlighted in orange; a green arrow shows the leg coming toward the head.",
+		Alt:    "A person lies on their back on a mat with one knee bent and that foot flat. Both hands hold behind the other thigh, and that knee straightens so the heel pushes up toward the ceiling. The back of the raised thigh is highlighted in orange; a green arrow shows the heel going up.",
 		Behind: join(floor(), []Prop{mat(95, 320)}),
 		Figure: Pose{
 			Hip: Pt{215, 58}, Back: 180, Chest: 180, Head: 176,
-			Legs: [2]Limb{{Upper: 55, Lower: -75, Foot: -3}, {Upper: 110, Lower: 110, Foot: 200}},
-			Arms: [2]Limb{{Upper: 66, Lower: 58}, {Upper: 70, Lower: 55}},
+			Legs: [2]Limb{{Upper: 55, Lower: -75, Foot: -3}, {Upper: 100, Lower: 100, Foot: 190}},
+			Arms: [2]Limb{{Upper: 76, Lower: 4}, {Upper: 80, Lower: 0}},
 		},
 		Glow:   []Highlight{{On: PartThigh1, From: 0.1, To: 1, Side: 4}},
-		Arrows: []Arrow{{From: Pt{222, 160}, Via: Pt{206, 186}, To: Pt{172, 170}}},
+		Arrows: []Arrow{{From: Pt{228, 118}, Via: Pt{232, 150}, To: Pt{222, 180}}},
 	},
 	{
 		Name: "lying-hamstring-strap", Stretch: "lying-hamstring-strap", Frame: Frame{Pt{85, 22}, 270},
-		Alt:    "A person lies on their back on a mat with one knee bent and that foot flat. The other leg is raised straight up with a strap around the middle of the foot, both ends held in the hands to draw the leg gently toward the head. The back of the raised thigh is highlighted in orange; a green arrow shows the leg coming toward the head.",
+		Alt:    "A person lies on their back on a mat with one knee bent and that foot flat. The other leg is raised straight with a strap around the ball of the foot, one end in each hand, as the heel pushes up toward the ceiling. The back of the raised thigh is highlighted in orange; a green arrow shows the heel going up.",
 		Behind: join(floor(), []Prop{mat(95, 320)}),
 		Figure: Pose{
 			Hip: Pt{215, 58}, Back: 180, Chest: 180, Head: 176,
 			Legs: [2]Limb{{Upper: 55, Lower: -75, Foot: -3}, {Upper: 95, Lower: 95, Foot: 185}},
-			Arms: [2]Limb{{Upper: 68, Lower: 80}, {Upper: 72, Lower: 78}},
+			Arms: [2]Limb{{Upper: 72, Lower: 88}, {Upper: 75, Lower: 85}},
 		},
-		Strap:  &Strap{Around: PartFoot1, At: 0.35},
+		Strap:  &Strap{Around: PartFoot1, At: 0.6},
 		Glow:   []Highlight{{On: PartThigh1, From: 0.1, To: 1, Side: 4}},
-		Arrows: []Arrow{{From: Pt{240, 165}, Via: Pt{230, 195}, To: Pt{196, 186}}},
+		Arrows: []Arrow{{From: Pt{236, 122}, Via: Pt{240, 156}, To: Pt{232, 188}}},
 	},
 }
 
@@ -156,18 +156,18 @@ func sideLyingQuad(pos stretchbot.Position) Scene {
 		Name: "side-lying-quad-" + string(pos), Stretch: "side-lying-quad", Position: pos,
 		Frame:  Frame{Pt{68, 25}, 270},
 		Glow:   []Highlight{{On: PartThigh1, From: 0, To: 1, Side: -4}},
-		Arrows: []Arrow{{From: Pt{278, 122}, Via: Pt{266, 148}, To: Pt{240, 142}}},
+		Arrows: []Arrow{{From: Pt{292, 88}, Via: Pt{304, 106}, To: Pt{290, 124}}},
 	}
 	top := floorY + 5.0 // mat
 	if pos == stretchbot.PositionBed {
 		top = 80
-		sc.Alt = "A person lies on their side in bed with the head on a pillow. The bottom leg is straight; the top knee is bent and the top hand holds that ankle behind, drawing the heel toward the bottom. The front of the top thigh is highlighted in orange; a green arrow shows the heel coming in."
+		sc.Alt = "A person lies on their side in bed with the head on a pillow. The bottom leg is long; the top knee is bent with the heel near the bottom and the top hand holding that ankle. The front of the top thigh and hip is highlighted in orange; a green arrow shows the top knee easing back behind the line of the body."
 		sc.Behind = join(floor(), bed(70, 335, top), pillow(Pt{150, top + 7}, 46, 14))
 		sc.Frame = Frame{Pt{60, 32}, 285}
 		sc.Figure.Arms[0] = Limb{Upper: 168, Lower: 182}
 		sc.Figure.Head = 152
 	} else {
-		sc.Alt = "A person lies on their side on a mat with the head resting on the lower arm. The bottom leg is straight; the top knee is bent and the top hand holds that ankle behind, drawing the heel toward the bottom. The front of the top thigh is highlighted in orange; a green arrow shows the heel coming in."
+		sc.Alt = "A person lies on their side on a mat with the head resting on the lower arm. The bottom leg is long; the top knee is bent with the heel near the bottom and the top hand holding that ankle. The front of the top thigh and hip is highlighted in orange; a green arrow shows the top knee easing back behind the line of the body."
 		sc.Behind = join(floor(), []Prop{mat(70, 330)})
 		sc.Figure.Arms[0] = Limb{Upper: 172, Lower: 180}
 		sc.Figure.Head = 140
@@ -175,8 +175,8 @@ func sideLyingQuad(pos stretchbot.Position) Scene {
 	y := top + 13
 	sc.Figure.Hip = Pt{225, y}
 	sc.Figure.Back, sc.Figure.Chest = 180, 180
-	sc.Figure.Legs = [2]Limb{{Upper: 0, Lower: 0, Foot: -12}, {Upper: -4, Lower: 140, Foot: 50}}
-	sc.Figure.Arms[1] = Limb{Upper: 35, Lower: 12}
+	sc.Figure.Legs = [2]Limb{{Upper: 0, Lower: 0, Foot: -12}, {Upper: 6, Lower: 138, Foot: 50}}
+	sc.Figure.Arms[1] = Limb{Upper: 30, Lower: 26}
 	// Arrows and everything above the body move with it.
 	for i := range sc.Arrows {
 		d := Pt{0, y - 93}

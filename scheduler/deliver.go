@@ -49,10 +49,13 @@ func (e permanentError) Error() string        { return "permanent: " + e.err.Err
 func (e permanentError) Unwrap() []error      { return []error{e.err, ErrPermanent} }
 func (e permanentError) Is(target error) bool { return target == ErrPermanent }
 
-// job is an occurrence recorded as fired and waiting for delivery.
+// job is a due occurrence on its way to delivery.
 type job struct {
 	occ Occurrence
 	gen uint64 // the entry's generation when popped
+	// resend marks an occurrence an earlier run recorded (Resend): it is
+	// not recorded again.
+	resend bool
 }
 
 // current reports whether j may still be sent: its schedule was neither
@@ -68,9 +71,10 @@ func (s *Scheduler) current(j job) bool {
 	return !paused
 }
 
-// finish forgets a one-shot once its occurrence is dealt with.
+// finish forgets a one-shot, or the entry Resend made, once its occurrence
+// is dealt with.
 func (s *Scheduler) finish(j job) {
-	if !j.occ.Schedule.OneShot() {
+	if !j.occ.Schedule.OneShot() && !j.resend {
 		return
 	}
 	s.mu.Lock()
@@ -80,7 +84,9 @@ func (s *Scheduler) finish(j job) {
 	}
 }
 
-// deliverJob delivers one recorded occurrence, retrying with backoff.
+// deliverJob delivers one recorded occurrence, retrying with backoff, and
+// settles it in the Journal unless Stop cut it short (then the next start
+// resends it).
 func (s *Scheduler) deliverJob(j job) {
 	defer s.finish(j)
 	ctx := s.ctx
@@ -89,6 +95,7 @@ func (s *Scheduler) deliverJob(j job) {
 		// occurrence waited must win.
 		if !s.current(j) {
 			s.skipped.Add(1)
+			s.settle(j)
 			return
 		}
 		err := s.call(ctx, j.occ)
@@ -98,6 +105,7 @@ func (s *Scheduler) deliverJob(j job) {
 			if j.occ.Late {
 				s.late.Add(1)
 			}
+			s.settle(j)
 			return
 		case errors.Is(err, ErrPermanent):
 			s.permanent.Add(1)
@@ -105,6 +113,7 @@ func (s *Scheduler) deliverJob(j job) {
 			if s.onPerm != nil {
 				s.onPerm(j.occ, err)
 			}
+			s.settle(j)
 			return
 		case ctx.Err() != nil:
 			s.dropped.Add(1)
@@ -112,6 +121,7 @@ func (s *Scheduler) deliverJob(j job) {
 		case attempt >= s.retries:
 			s.failed.Add(1)
 			s.log.Error("deliver: giving up", "schedule", j.occ.Schedule.ID, "at", j.occ.At, "attempts", attempt+1, "err", err)
+			s.settle(j)
 			return
 		}
 		backoff := min(firstBackoff<<attempt, maxBackoff)

@@ -12,18 +12,23 @@
 // O(log n). Time comes from a Clock; FakeClock lets tests of this and other
 // packages move through days instantly.
 //
-// Exactly once: due occurrences are queued in time order and recorded through
-// the Journal a few at a time (about a tenth of a second of sends per call,
-// see RecordBatch),
-// just before the limiter lets them out; one the Journal already knows is
-// dropped. The send itself is at most once: if the process dies after
-// recording and before sending, those few occurrences are lost, never
-// repeated. Queued occurrences not yet recorded lose nothing in a crash: on
-// start the caller arms each schedule with its last recorded occurrence, so
-// missed ones at most the grace period old are sent with Late set, older ones
-// are skipped and counted. An occurrence whose schedule is edited or removed,
-// or whose owner is paused, between popping and sending is
-// not sent (each armed version has a generation number).
+// Exactly once: due occurrences are queued in time order and recorded
+// through the Journal a few at a time (about a tenth of a second of sends
+// per call, see RecordBatch), just before the limiter lets them out; one the
+// Journal already knows is dropped. Occurrences of one schedule are ordered,
+// so the Journal keeps only each schedule's last one: its size follows the
+// number of schedules, not time. Each recorded send is settled in the
+// Journal once it is delivered (or failed for good). If the process dies in
+// between, the next start hands the unsettled ones to Resend, which sends
+// them again when their first send is recent (Options.ResendWindow); the
+// DeliverFunc makes that harmless (the bot sends every occurrence with a
+// Discord nonce and enforce_nonce, so Discord returns the first message
+// instead of a second). Queued occurrences not yet recorded lose nothing in
+// a crash: on start the caller arms each schedule with its last recorded
+// occurrence, so missed ones at most the grace period old are sent with
+// Late set, older ones are skipped and counted. An occurrence whose
+// schedule is edited or removed, or whose owner is paused, between popping
+// and sending is not sent (each armed version has a generation number).
 //
 // Delivery goes through a limiter on the same Clock (default 45 per second,
 // under Discord's global 50), in time order, evenly spaced; failures are

@@ -5,9 +5,10 @@ import "time"
 // pace hands queued occurrences to the workers in time order, one per
 // limiter slot, so a burst goes out evenly at the configured rate. It records
 // them in the Journal a few at a time (RecordBatch, about a tenth of a second of
-// sends) just before their slots: a burst costs few Journal writes, and a
-// crash loses at most those few recorded-but-unsent occurrences, while every
-// unrecorded one is found again at the next start.
+// sends) just before their slots: a burst costs few Journal writes, and
+// the recorded-but-unsent ones a crash leaves behind are few (they are
+// resent at the next start), while every unrecorded one is found again from
+// its schedule.
 func (s *Scheduler) pace() {
 	defer close(s.work)
 	var ready []job
@@ -47,8 +48,8 @@ const recordWindow = 100 * time.Millisecond
 // RecordBatch is how many occurrences are recorded as fired in one Journal
 // call, right before their limiter slots, when sending at rate per second:
 // about a tenth of a second of sends (4 at the default 45/s). It trades
-// Journal writes in a burst against what a crash can lose: at most this many
-// recorded-but-unsent occurrences, plus the sends in flight.
+// Journal writes in a burst against how many recorded occurrences a crash
+// leaves unsettled for the next start to resend.
 func RecordBatch(rate float64) int {
 	if rate <= 0 {
 		rate = DefaultRate

@@ -46,31 +46,37 @@ type Options struct {
 	// OnPermanentFailure, if set, is called once per occurrence whose
 	// delivery failed with a Permanent error, e.g. to pause the schedule.
 	OnPermanentFailure func(Occurrence, error)
+	// ResendWindow is how old an unsettled send may be and still be sent
+	// again by Resend. Default DefaultResendWindow.
+	ResendWindow time.Duration
 }
 
 // Stats are counters for metrics. Counters only grow; Armed and QueueDepth
 // are current values.
 type Stats struct {
-	Fired      uint64 // delivered successfully
-	Late       uint64 // of Fired, sent late within the grace period
-	Skipped    uint64 // not delivered on purpose: owner paused, too old, skipped, edited or removed while firing, already recorded
-	Failed     uint64 // retries exhausted, or not recorded because the journal failed
-	Permanent  uint64 // failed with a Permanent error
-	Dropped    uint64 // not sent because Stop's context ended first; unrecorded ones are found again at the next start
-	Armed      int    // schedules in the heap
-	QueueDepth int    // due occurrences waiting for the rate limiter (not yet recorded)
+	Fired       uint64 // delivered successfully
+	Late        uint64 // of Fired, sent late within the grace period
+	Skipped     uint64 // not delivered on purpose: owner paused, too old, skipped, edited or removed while firing, already recorded
+	Failed      uint64 // retries exhausted, or not recorded because the journal failed
+	Permanent   uint64 // failed with a Permanent error
+	Dropped     uint64 // not sent because Stop's context ended first; the next start finds them again (unrecorded ones from the schedule, recorded ones through Resend)
+	Resent      uint64 // queued by Resend: recorded by an earlier run, never settled
+	Unconfirmed uint64 // given to Resend too old to send again (or paused): they may or may not have arrived
+	Armed       int    // schedules in the heap
+	QueueDepth  int    // due occurrences waiting for the rate limiter (not yet recorded, or resends)
 }
 
 // Scheduler keeps every armed schedule in one min-heap ordered by next fire
 // time, with a single timer set to the head: arming, removing and firing
 // cost O(log n), however many schedules there are.
 //
-// Firing is exactly-once in this sense: an occurrence is recorded in the
-// Journal right before it is handed to delivery (a few at a time), and one
-// that the Journal already knows is dropped. The send is at most once: if
-// the process dies between record and send, that occurrence is lost rather
-// than repeated; occurrences still queued unrecorded are found again at the
-// next start (see the package doc).
+// Firing is exactly once: an occurrence is recorded in the Journal right
+// before it is handed to delivery (a few at a time), and one that the
+// Journal already knows is dropped; it is settled in the Journal once
+// delivered. If the process dies in between, the next start resends it
+// (Resend) and the DeliverFunc's idempotent send keeps it to one message;
+// occurrences still queued unrecorded are found again from the schedule
+// (see the package doc).
 //
 // All methods are safe for concurrent use.
 type Scheduler struct {
@@ -83,6 +89,9 @@ type Scheduler struct {
 	log     *slog.Logger
 	onPerm  func(Occurrence, error)
 	limiter *limiter
+	settler *settler
+	// resendWindow bounds how old a send Resend repeats.
+	resendWindow time.Duration
 	// recordAhead is how many queued occurrences are recorded in one
 	// Journal call before their limiter slots.
 	recordAhead int
@@ -108,7 +117,7 @@ type Scheduler struct {
 	timer   Timer
 	timerAt int64 // deadline the timer is set to, Unix ns; MaxInt64 when idle
 
-	fired, late, skipped, failed, permanent, dropped atomic.Uint64
+	fired, late, skipped, failed, permanent, dropped, resent, unconfirmed atomic.Uint64
 }
 
 // New returns a Scheduler. It panics without Options.Deliver, a programming
@@ -141,26 +150,31 @@ func New(opts Options) *Scheduler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ResendWindow <= 0 {
+		opts.ResendWindow = DefaultResendWindow
+	}
 	s := &Scheduler{
-		clock:       opts.Clock,
-		journal:     opts.Journal,
-		deliver:     opts.Deliver,
-		grace:       opts.Grace,
-		retries:     opts.MaxRetries,
-		workers:     opts.Workers,
-		log:         opts.Logger,
-		onPerm:      opts.OnPermanentFailure,
-		limiter:     newLimiter(opts.Clock, opts.Rate),
-		queue:       newQueue(),
-		recordAhead: RecordBatch(opts.Rate),
-		work:        make(chan job),
-		stopLoop:    make(chan struct{}),
-		loopDone:    make(chan struct{}),
-		allDone:     make(chan struct{}),
-		locs:        map[string]*time.Location{},
-		byID:        map[uint64]*entry{},
-		paused:      map[string]struct{}{},
-		timerAt:     math.MaxInt64,
+		clock:        opts.Clock,
+		journal:      opts.Journal,
+		deliver:      opts.Deliver,
+		grace:        opts.Grace,
+		retries:      opts.MaxRetries,
+		workers:      opts.Workers,
+		log:          opts.Logger,
+		onPerm:       opts.OnPermanentFailure,
+		limiter:      newLimiter(opts.Clock, opts.Rate),
+		settler:      newSettler(),
+		resendWindow: opts.ResendWindow,
+		queue:        newQueue(),
+		recordAhead:  RecordBatch(opts.Rate),
+		work:         make(chan job),
+		stopLoop:     make(chan struct{}),
+		loopDone:     make(chan struct{}),
+		allDone:      make(chan struct{}),
+		locs:         map[string]*time.Location{},
+		byID:         map[uint64]*entry{},
+		paused:       map[string]struct{}{},
+		timerAt:      math.MaxInt64,
 	}
 	s.timer = s.clock.NewTimer(time.Hour)
 	s.timer.Stop()
@@ -168,7 +182,8 @@ func New(opts Options) *Scheduler {
 }
 
 // Start runs the scheduler's goroutines: one that fires due schedules, one
-// that paces deliveries and Options.Workers that deliver. They run until
+// that paces deliveries, Options.Workers that deliver and one that settles
+// delivered occurrences in the Journal. They run until
 // Stop, or until ctx is done (then nothing more is delivered). Start may be
 // called once; later calls do nothing.
 func (s *Scheduler) Start(ctx context.Context) {
@@ -193,8 +208,18 @@ func (s *Scheduler) Start(ctx context.Context) {
 				}
 			}()
 		}
+		settled := make(chan struct{})
+		go func() {
+			defer close(settled)
+			// Settling is a quick local write that must outlive Stop's
+			// deadline: an occurrence delivered and not settled is sent
+			// again after a restart.
+			s.runSettler(context.WithoutCancel(s.ctx))
+		}()
 		go func() {
 			wg.Wait()
+			s.settler.close()
+			<-settled
 			close(s.allDone)
 		}()
 	})
@@ -244,14 +269,16 @@ func (s *Scheduler) Stats() Stats {
 	armed := len(s.heap)
 	s.mu.Unlock()
 	return Stats{
-		Fired:      s.fired.Load(),
-		Late:       s.late.Load(),
-		Skipped:    s.skipped.Load(),
-		Failed:     s.failed.Load(),
-		Permanent:  s.permanent.Load(),
-		Dropped:    s.dropped.Load(),
-		Armed:      armed,
-		QueueDepth: s.queue.len(),
+		Fired:       s.fired.Load(),
+		Late:        s.late.Load(),
+		Skipped:     s.skipped.Load(),
+		Failed:      s.failed.Load(),
+		Permanent:   s.permanent.Load(),
+		Dropped:     s.dropped.Load(),
+		Resent:      s.resent.Load(),
+		Unconfirmed: s.unconfirmed.Load(),
+		Armed:       armed,
+		QueueDepth:  s.queue.len(),
 	}
 }
 

@@ -36,10 +36,13 @@ type Backend interface {
 	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
 	BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
 
-	// The fired journal (scheduler.Journal and what arming reads).
+	// The fired journal: scheduler.Journal, and what arming reads. Its
+	// size follows the number of schedules, not time; store/fired.go says
+	// what a backend must guarantee.
 	MarkFired(ctx context.Context, occ []stretchbot.Fired) ([]bool, error)
+	MarkDelivered(ctx context.Context, occ []stretchbot.Fired) error
+	Undelivered(ctx context.Context) ([]stretchbot.Fired, error)
 	LastFired(ctx context.Context, scheduleID uint64) (time.Time, error)
-	PruneFired(ctx context.Context, before time.Time) (int, error)
 
 	Export(ctx context.Context, userID string) (Export, error)
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)

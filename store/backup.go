@@ -101,7 +101,7 @@ func checkValues(tx *bolt.Tx) []error {
 		}
 	}
 	for _, name := range [][]byte{bucketMeta, bucketUsers, bucketSchedules, bucketByOwner, bucketByGuild,
-		bucketFired, bucketFiredLast, bucketCompletions, bucketCheckIns,
+		bucketFiredLast, bucketFiredUnsent, bucketCompletions, bucketCheckIns,
 		bucketBreakClicks, bucketClicksByUser, bucketBreakCounts} {
 		if tx.Bucket(name) == nil {
 			report(fmt.Errorf("bucket %s is missing", name))

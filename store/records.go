@@ -125,30 +125,84 @@ func (db *DB) CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckIn
 }
 
 // PruneCheckIns deletes every check-in with At strictly before `before`
-// (the 90-day sweeper passes now minus 90 days) and returns how many.
+// (the 90-day sweeper passes now minus 90 days) and returns how many. It
+// runs in chunks (see prune), so other writes go on meanwhile.
 func (db *DB) PruneCheckIns(ctx context.Context, before time.Time) (int, error) {
-	n := 0
-	err := db.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketCheckIns)
-		limit := tk(before)
-		var doomed [][]byte
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			// lp(user) at(8) seq(8)
-			if len(k) < 1 || len(k) != 1+int(k[0])+16 {
-				return fmt.Errorf("%w: bad check-in key", ErrCorrupt)
-			}
-			if binary.BigEndian.Uint64(k[1+int(k[0]):]) < limit {
-				doomed = append(doomed, bytes.Clone(k))
-			}
+	limit := tk(before)
+	n, err := db.prune(ctx, bucketCheckIns, func(k []byte) (bool, error) {
+		// lp(user) at(8) seq(8)
+		if len(k) < 1 || len(k) != 1+int(k[0])+16 {
+			return false, fmt.Errorf("%w: bad check-in key", ErrCorrupt)
 		}
-		n = len(doomed)
-		return deleteKeys(b, doomed)
+		return binary.BigEndian.Uint64(k[1+int(k[0]):]) < limit, nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("prune check-ins: %w", err)
+		return n, fmt.Errorf("prune check-ins: %w", err)
 	}
 	return n, nil
+}
+
+// pruneChunk is how many keys one write transaction of a background prune
+// deletes: a few milliseconds of holding bbolt's single write lock, so
+// sends and clicks never wait long behind a sweep (a variable for tests).
+var pruneChunk = 1000
+
+// prune deletes the keys of bucket name for which doomed says so, and
+// returns how many. Keys are found in read transactions and deleted in
+// write transactions of at most pruneChunk keys each, resuming after the
+// last key looked at, so a sweep over a large bucket never holds the write
+// lock for long. Keys written meanwhile are judged by the next sweep.
+func (db *DB) prune(ctx context.Context, name []byte, doomed func(k []byte) (bool, error)) (int, error) {
+	var from []byte
+	n := 0
+	for {
+		var keys [][]byte
+		var next []byte
+		err := db.view(ctx, func(tx *bolt.Tx) error {
+			keys, next = keys[:0], nil
+			c := tx.Bucket(name).Cursor()
+			k, _ := c.First()
+			if from != nil {
+				k, _ = c.Seek(from)
+			}
+			for ; k != nil; k, _ = c.Next() {
+				if len(keys) == pruneChunk {
+					next = bytes.Clone(k)
+					return nil
+				}
+				ok, err := doomed(k)
+				if err != nil {
+					return err
+				}
+				if ok {
+					keys = append(keys, bytes.Clone(k))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		if len(keys) > 0 {
+			err := db.update(ctx, func(tx *bolt.Tx) error {
+				b := tx.Bucket(name)
+				for _, k := range keys {
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return n, err
+			}
+			n += len(keys)
+		}
+		if next == nil {
+			return n, nil
+		}
+		from = next
+	}
 }
 
 // scanUserTimes calls fn for each record of b keyed lp(user) at(8) seq(8)

@@ -344,7 +344,7 @@ func deleteSchedule(tx *bolt.Tx, s stretchbot.Schedule) error {
 			return err
 		}
 	}
-	if err := deletePrefix(tx.Bucket(bucketFired), id); err != nil {
+	if err := deletePrefix(tx.Bucket(bucketFiredUnsent), id); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bucketFiredLast).Delete(id); err != nil {

@@ -54,13 +54,15 @@ type DB struct {
 
 // Bucket names. They are stored in the file; never rename one.
 var (
-	bucketMeta         = []byte("meta")
-	bucketUsers        = []byte("users")
-	bucketSchedules    = []byte("schedules")
-	bucketByOwner      = []byte("schedules_by_owner")
-	bucketByGuild      = []byte("schedules_by_guild")
-	bucketFired        = []byte("fired")
-	bucketFiredLast    = []byte("fired_last")
+	bucketMeta        = []byte("meta")
+	bucketUsers       = []byte("users")
+	bucketSchedules   = []byte("schedules")
+	bucketByOwner     = []byte("schedules_by_owner")
+	bucketByGuild     = []byte("schedules_by_guild")
+	bucketFiredLast   = []byte("fired_last")
+	bucketFiredUnsent = []byte("fired_unsent")
+	// bucketFiredV1 held one marker per fired occurrence until schema 2.
+	bucketFiredV1      = []byte("fired")
 	bucketCompletions  = []byte("completions")
 	bucketCheckIns     = []byte("checkins")
 	bucketBreakClicks  = []byte("break_clicks")
@@ -84,7 +86,7 @@ func migrations() []migration {
 		{"create the buckets of schema 1", func(tx *bolt.Tx) error {
 			for _, name := range [][]byte{
 				bucketMeta, bucketUsers, bucketSchedules, bucketByOwner, bucketByGuild,
-				bucketFired, bucketFiredLast, bucketCompletions, bucketCheckIns,
+				bucketFiredV1, bucketFiredLast, bucketCompletions, bucketCheckIns,
 				bucketBreakClicks, bucketClicksByUser, bucketBreakCounts,
 			} {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
@@ -93,12 +95,13 @@ func migrations() []migration {
 			}
 			return nil
 		}},
+		{"keep only the last fired occurrence of each schedule", migrateFiredToLast},
 	}
 }
 
 // SchemaVersion is the schema version this code reads and writes: the
 // number of migrations (a test keeps the two equal).
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Open opens the database at path, creating it (and applying migrations)
 // when it does not exist or is an empty file. It returns an error wrapping

@@ -41,10 +41,9 @@ type app struct {
 	stopSweep context.CancelFunc
 }
 
-// How long check-ins and fired-occurrence markers are kept.
+// How long check-ins are kept, and how often the sweeper looks.
 const (
 	checkInRetention = 90 * 24 * time.Hour
-	firedRetention   = 30 * 24 * time.Hour
 	sweepEvery       = 6 * time.Hour
 )
 
@@ -84,6 +83,7 @@ func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, 
 	a.bot, err = bot.New(bot.Config{
 		Store: a.db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
 		Logger: log.With("component", "bot"), Console: console, Chart: chart,
+		NoPictures: cfg.NoImages,
 	})
 	if err != nil {
 		a.db.Close()
@@ -160,15 +160,38 @@ func (a *app) start(ctx context.Context) error {
 	return nil
 }
 
-// armAll arms every stored schedule in sched. One-shots whose occurrence is
-// already recorded are done and deleted: their send failed for good, or the
-// process died around it.
+// armAll arms every stored schedule in sched and queues the sends a crash
+// (or a lost lease) may have cut short: recorded, never settled, and
+// recent enough to resend with the same nonce. A one-shot whose occurrence
+// is recorded is done and deleted, unless it is such a send (the resend
+// deletes it once delivered).
 func (a *app) armAll(ctx context.Context, sched *scheduler.Scheduler) error {
-	n := 0
+	undelivered, err := a.db.Undelivered(ctx)
+	if err != nil {
+		return fmt.Errorf("arm schedules: %w", err)
+	}
+	unsent := make(map[uint64][]stretchbot.Fired, len(undelivered))
+	for _, f := range undelivered {
+		unsent[f.ScheduleID] = append(unsent[f.ScheduleID], f)
+	}
+	n, resent := 0, 0
 	var done []uint64
-	err := a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+	err = a.db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lastFired time.Time) error {
+		resend := func() bool {
+			queued := false
+			for _, f := range unsent[s.ID] {
+				if sched.Resend(s, f) {
+					queued = true
+					resent++
+				}
+			}
+			delete(unsent, s.ID)
+			return queued
+		}
 		if s.OneShot() && !lastFired.IsZero() && !lastFired.Before(s.At) {
-			done = append(done, s.ID)
+			if !resend() {
+				done = append(done, s.ID)
+			}
 			return nil
 		}
 		if err := sched.Arm(s, lastFired); err != nil {
@@ -177,10 +200,14 @@ func (a *app) armAll(ctx context.Context, sched *scheduler.Scheduler) error {
 			return nil
 		}
 		n++
+		resend()
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("arm schedules: %w", err)
+	}
+	if len(undelivered) > 0 {
+		a.log.Info("unconfirmed sends from the last run", "count", len(undelivered), "resent", resent)
 	}
 	a.log.Info("schedules armed", "count", n)
 	for _, id := range done {
@@ -194,7 +221,7 @@ func (a *app) armAll(ctx context.Context, sched *scheduler.Scheduler) error {
 	return nil
 }
 
-// sweep deletes check-ins past their retention and old fired markers every
+// sweep deletes check-ins past their retention every
 // sweepEvery until ctx is done. start has already swept once.
 func (a *app) sweep(ctx context.Context) {
 	t := time.NewTicker(sweepEvery)
@@ -215,9 +242,6 @@ func (a *app) sweepOnce(ctx context.Context) {
 		a.log.Warn("prune check-ins", "err", err)
 	} else if n > 0 {
 		a.log.Info("old check-ins deleted", "count", n)
-	}
-	if _, err := a.db.PruneFired(ctx, now.Add(-firedRetention)); err != nil {
-		a.log.Warn("prune fired markers", "err", err)
 	}
 }
 

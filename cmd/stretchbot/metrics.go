@@ -56,7 +56,7 @@ func (m *metrics) watch(s interface{ Stats() scheduler.Stats }, interactions fun
 }
 
 var (
-	descReminders    = prometheus.NewDesc("stretchbot_reminders_total", "Reminder occurrences by outcome (fired, late, skipped, failed, permanent, dropped).", []string{"outcome"}, nil)
+	descReminders    = prometheus.NewDesc("stretchbot_reminders_total", "Reminder occurrences by outcome (fired, late, skipped, failed, permanent, dropped; resent after a crash, unconfirmed when too old to resend).", []string{"outcome"}, nil)
 	descArmed        = prometheus.NewDesc("stretchbot_schedules_armed", "Schedules armed in the scheduler.", nil, nil)
 	descQueue        = prometheus.NewDesc("stretchbot_delivery_queue_depth", "Occurrences waiting for the delivery rate limiter.", nil, nil)
 	descInteractions = prometheus.NewDesc("stretchbot_interactions_total", "Interactions by route and outcome.", []string{"route", "outcome"}, nil)
@@ -79,6 +79,7 @@ func (c *statsCollector) Collect(ch chan<- prometheus.Metric) {
 	for outcome, v := range map[string]uint64{
 		"fired": st.Fired, "late": st.Late, "skipped": st.Skipped,
 		"failed": st.Failed, "permanent": st.Permanent, "dropped": st.Dropped,
+		"resent": st.Resent, "unconfirmed": st.Unconfirmed,
 	} {
 		ch <- prometheus.MustNewConstMetric(descReminders, prometheus.CounterValue, float64(v), outcome)
 	}

@@ -42,14 +42,17 @@ type Options struct {
 	// RateLimits configures the rate limiter; nil means DefaultRateLimits().
 	RateLimits *RateLimits
 	// Clock is the fake's notion of "now": the time of requests and replies
-	// and, when set, of interaction deadlines. Default time.Now for times;
-	// deadlines then run on a clock that stands still and moves only by
+	// (and of the nonce window) and, when set, of interaction deadlines.
+	// Default time.Now for times; deadlines then run on a clock that stands still and moves only by
 	// Advance, so a test slowed down by -race or a busy machine never
 	// answers "late" by accident, and a test that wants a late answer says
 	// so with Advance. Set Clock (time.Now for Discord's real-time
 	// behaviour, or a test's own clock) and deadlines follow it. See also
 	// Fake.SetClock and Fake.Advance.
 	Clock func() time.Time
+	// NonceWindow is how long a Create Message nonce is remembered for
+	// enforce_nonce. Default DefaultNonceWindow.
+	NonceWindow time.Duration
 }
 
 // Fake is a fake Discord: a REST API and a gateway on loopback. All methods
@@ -84,8 +87,10 @@ type Fake struct {
 	commands     map[string][]map[string]any // "" for global, else guild id
 	faults       []*fault
 	delays       []*delay
-	held         map[string]int // paths of requests a delay is holding
-	changed      chan struct{}  // closed and replaced whenever something is recorded
+	held         map[string]int       // paths of requests a delay is holding
+	nonces       map[string]sentNonce // Create Message nonces, by channel and nonce
+	nonceRepeats int
+	changed      chan struct{} // closed and replaced whenever something is recorded
 	closeOnce    sync.Once
 }
 
@@ -117,6 +122,9 @@ func Start(opts Options) (*Fake, error) {
 	}
 	if opts.Shards <= 0 {
 		opts.Shards = 1
+	}
+	if opts.NonceWindow <= 0 {
+		opts.NonceWindow = DefaultNonceWindow
 	}
 	if opts.HeartbeatInterval <= 0 {
 		opts.HeartbeatInterval = 5 * time.Second

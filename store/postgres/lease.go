@@ -155,3 +155,8 @@ type Journal struct{ l *Lease }
 func (j *Journal) MarkFired(ctx context.Context, occ []stretchbot.Fired) ([]bool, error) {
 	return j.l.db.markFired(ctx, j.l, occ)
 }
+
+// MarkDelivered is DB.MarkDelivered: settling needs no lease.
+func (j *Journal) MarkDelivered(ctx context.Context, occ []stretchbot.Fired) error {
+	return j.l.db.MarkDelivered(ctx, occ)
+}

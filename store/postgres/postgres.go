@@ -112,7 +112,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 }
 
 // SchemaVersion is the newest migration this code knows.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate applies the embedded migrations under goose's table lock.
 func (db *DB) migrate(ctx context.Context) error {

@@ -289,7 +289,10 @@ func (db *DB) DeleteSchedule(ctx context.Context, id uint64) error {
 
 // deleteScheduleRest deletes what hangs off a deleted schedule.
 func deleteScheduleRest(ctx context.Context, tx pgx.Tx, id uint64) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM fired WHERE schedule_id = $1`, int64(id)); err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM fired_last WHERE schedule_id = $1`, int64(id)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM fired_unsent WHERE schedule_id = $1`, int64(id)); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM break_clicks WHERE schedule_id = $1`, int64(id)); err != nil {
@@ -356,9 +359,9 @@ func (db *DB) ForEachSchedule(ctx context.Context, fn func(s stretchbot.Schedule
 	var fnErr error
 	err := db.view(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
-			SELECT s.id, s.body, f.last
+			SELECT s.id, s.body, f.at_ns
 			FROM schedules s
-			LEFT JOIN (SELECT schedule_id, MAX(at_ns) AS last FROM fired GROUP BY schedule_id) f ON f.schedule_id = s.id
+			LEFT JOIN fired_last f ON f.schedule_id = s.id
 			ORDER BY s.id`)
 		if err != nil {
 			return err

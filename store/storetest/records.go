@@ -32,8 +32,12 @@ func testMarkFired(t *testing.T, h Harness) {
 	if want := []bool{false, true}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("MarkFired after reopen = %v, want %v", got, want)
 	}
-	// An older occurrence marked late does not move "last fired" back.
-	must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: a, At: T0.Add(-24 * time.Hour)}}))
+	// Occurrences of one schedule are ordered: one before the last recorded
+	// is not new, and "last fired" never moves back.
+	got = must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: a, At: T0.Add(-24 * time.Hour)}}))
+	if want := []bool{false}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("MarkFired of an earlier occurrence = %v, want %v", got, want)
+	}
 	if lf := must[time.Time](t)(d.LastFired(ctx, a)); !lf.Equal(T0.Add(24 * time.Hour)) {
 		t.Fatalf("LastFired = %v, want %v", lf, T0.Add(24*time.Hour))
 	}
@@ -57,22 +61,69 @@ func testMarkFired(t *testing.T, h Harness) {
 		t.Fatalf("ForEachSchedule err = %v, want fn's error unchanged", err)
 	}
 
-	// Pruning keeps the latest marker of each schedule, however old.
-	n := must[int](t)(d.PruneFired(ctx, T0.Add(48*time.Hour)))
-	if n != 2 { // a at T0-24h and T0; a's T0+24h and b's T0 are the latest
-		t.Fatalf("PruneFired deleted %d, want 2", n)
-	}
-	got = must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: a, At: T0.Add(24 * time.Hour)}, {ScheduleID: b, At: T0}, {ScheduleID: a, At: T0}}))
-	if want := []bool{false, false, true}; !reflect.DeepEqual(got, want) {
-		t.Fatalf("MarkFired after prune = %v, want %v", got, want)
-	}
-
 	// Deleting a schedule deletes its markers.
 	if err := d.DeleteSchedule(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	if lf := must[time.Time](t)(d.LastFired(ctx, a)); !lf.IsZero() {
 		t.Fatalf("LastFired of deleted = %v", lf)
+	}
+}
+
+// testUndelivered follows occurrences from sent to delivered: those
+// recorded with a Sent time are undelivered until MarkDelivered names them,
+// across a reopen; skipped ones (no Sent time) never are; deleting the
+// schedule drops its entries.
+func testUndelivered(t *testing.T, h Harness) {
+	d := open(t, h)
+	a := mustCreate(t, d, Reminder(Alice))
+	b := mustCreate(t, d, Reminder(Bob))
+	c := mustCreate(t, d, Reminder("333333333333333333"))
+	sent := T0.Add(3 * time.Second)
+	undelivered := func() []stretchbot.Fired {
+		t.Helper()
+		got := must[[]stretchbot.Fired](t)(d.Undelivered(ctx))
+		for i := range got {
+			// Compare instants, whatever zone a backend hands back.
+			got[i].At, got[i].Sent = got[i].At.UTC(), got[i].Sent.UTC()
+		}
+		return got
+	}
+	if got := undelivered(); len(got) != 0 {
+		t.Fatalf("Undelivered of a new database = %v", got)
+	}
+	must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{
+		{ScheduleID: a, At: T0, Sent: sent},
+		{ScheduleID: b, At: T0, Sent: sent},
+		{ScheduleID: c, At: T0}, // skipped: recorded, never sent
+	}))
+	d.reopen()
+	want := []stretchbot.Fired{{ScheduleID: a, At: T0, Sent: sent}, {ScheduleID: b, At: T0, Sent: sent}}
+	if got := undelivered(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Undelivered = %v, want %v", got, want)
+	}
+	// Delivered: a's goes. An unknown occurrence or one settled twice is
+	// ignored.
+	if err := d.MarkDelivered(ctx, []stretchbot.Fired{{ScheduleID: a, At: T0}, {ScheduleID: a, At: T0}, {ScheduleID: 4242, At: T0}}); err != nil {
+		t.Fatal(err)
+	}
+	// A second occurrence of b while the first is unsettled: both wait.
+	must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: b, At: T0.Add(time.Minute), Sent: sent.Add(time.Minute)}}))
+	d.reopen()
+	want = []stretchbot.Fired{{ScheduleID: b, At: T0, Sent: sent}, {ScheduleID: b, At: T0.Add(time.Minute), Sent: sent.Add(time.Minute)}}
+	if got := undelivered(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Undelivered after a delivery = %v, want %v", got, want)
+	}
+	// An occurrence that is not new is not made undelivered again.
+	must[[]bool](t)(d.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: a, At: T0, Sent: sent}}))
+	if got := undelivered(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Undelivered after re-marking a delivered one = %v, want %v", got, want)
+	}
+	if err := d.DeleteSchedule(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := undelivered(); len(got) != 0 {
+		t.Fatalf("Undelivered after deleting the schedule = %v", got)
 	}
 }
 

@@ -48,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 		{"CreateSchedules", testCreateSchedules},
 		{"MarkFired", testMarkFired},
 		{"MarkFiredConcurrent", testMarkFiredConcurrent},
+		{"Undelivered", testUndelivered},
 		{"Completions", testCompletions},
 		{"CheckInsAndPrune", testCheckInsAndPrune},
 		{"BreakClicks", testBreakClicks},
