@@ -17,6 +17,10 @@ import (
 type Store interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	// UpdateKnownUser changes only a user with settings or a schedule
+	// (ENOTFOUND otherwise): deliveries write through it, so they never
+	// store again someone who ran Forget meanwhile.
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error)
 	UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error)

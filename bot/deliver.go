@@ -148,10 +148,12 @@ func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to D
 	if s.Kind == stretchbot.KindBreak {
 		return err
 	}
-	if _, uerr := b.cfg.Store.UpdateUser(ctx, s.Owner, func(u *stretchbot.User) error {
+	// Only for a user the store still knows: one who ran Forget while this
+	// reminder was on its way is not stored again.
+	if _, uerr := b.cfg.Store.UpdateKnownUser(ctx, s.Owner, func(u *stretchbot.User) error {
 		u.Notice = notice
 		return nil
-	}); uerr != nil {
+	}); uerr != nil && stretchbot.ErrorCode(uerr) != stretchbot.ENOTFOUND {
 		b.log.ErrorContext(ctx, "leave notice", "user", s.Owner, "err", uerr)
 	}
 	return err

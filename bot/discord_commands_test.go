@@ -321,6 +321,22 @@ func TestCheckIn(t *testing.T) {
 		if len(recs) != 1 || recs[0].Tier != stretchbot.TierEmergency {
 			t.Fatalf("check-in records: %+v", recs)
 		}
+		if len(msg.Components) != 0 {
+			t.Fatalf("the emergency answer has buttons: %v", labels(msg))
+		}
+		// /stretch now holds stretches back and offers the clinician
+		// button; it lifts the hold, and its Stretch now gives a stretch.
+		_, r = e.run(inv(o, "stretch now"))
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "holding stretches back")
+		_, r = e.click(o, r.Message, stretchbot.ClearedLabel)
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "lifted the hold")
+		_, r = e.click(o, r.Message, "Stretch now")
+		wantText(t, r.Message, "Steps")
+		if u, _ := e.db.User(ctx, aliceID); u.Paused != stretchbot.PauseNone {
+			t.Fatalf("still held after the clinician button: %+v", u)
+		}
 	})
 	t.Run("self-care through every question", func(t *testing.T) {
 		t.Parallel()

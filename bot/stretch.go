@@ -174,19 +174,9 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	}
 	// A card from before a check-in may show a stretch that is now held
 	// back or left out: its Start no longer starts it.
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
-	offer, err := b.offer(ctx, u, stretchbot.Filter{})
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.Allows(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	offer, refusal, err := b.mayShow(ctx, in.UserID, s)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
 	side := 1
 	if id.Action == customid.Side {
@@ -299,24 +289,46 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	return r, nil
 }
 
+// mayShow decides whether s may be shown or started for the user now. It
+// returns the user's offer (with their last choices), or the reply that
+// refuses s: held by an urgent check-in, or left out by a safety limit.
+// The person's own choices do not refuse a stretch they picked by button.
+func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch) (stretchbot.StretchOffer, *Reply, error) {
+	u, err := b.cfg.Store.User(ctx, userID)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, fmt.Errorf("load user %s: %w", userID, err)
+	}
+	offer, err := b.offer(ctx, u, u.Filter)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, err
+	}
+	switch {
+	case offer.Held():
+		r := heldReply(userID)
+		return offer, &r, nil
+	case !offer.WithoutChoices().Allows(s):
+		r := message(stretchbot.LeftOutText + "\n\n" + offer.Note())
+		return offer, &r, nil
+	}
+	return offer, nil, nil
+}
+
+// deref returns *r, or the zero Reply for nil.
+func deref(r *Reply) Reply {
+	if r == nil {
+		return Reply{}
+	}
+	return *r
+}
+
 func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	s, err := b.stretchFromID(id.Args[0])
 	if err != nil {
 		return Reply{}, err
 	}
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
-	offer, err := b.offer(ctx, u, u.Filter)
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.WithoutChoices().Allows(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	offer, refusal, err := b.mayShow(ctx, in.UserID, s)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
 	r := b.stretchReply(s, in.UserID, false, offer)
 	r.Update = true

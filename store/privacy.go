@@ -194,8 +194,12 @@ func (db *DB) ExportJSON(ctx context.Context, userID string) ([]byte, error) {
 // keeps firing, no longer names them, and is not in deletedScheduleIDs.
 // An ownerless break stays valid for UpdateSchedule.
 //
-// Afterwards no key or value in any bucket contains the user ID. A write
-// about the user racing with Forget (a click in flight) may land after it.
+// Afterwards no key or value in any bucket contains the user ID, and the
+// pages that held their records are overwritten with zeros
+// (ScrubFreePages), so nothing of them can be read back from the file
+// either; should that step fail, the bot's sweeper repeats it within
+// hours. Deliveries write through UpdateKnownUser, so one in flight cannot
+// store the user again; a click of their own in flight may.
 func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []uint64, err error) {
 	if err := checkID("user", userID); err != nil {
 		return nil, err
@@ -259,6 +263,9 @@ func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []u
 	if err != nil {
 		return nil, fmt.Errorf("forget user %s: %w", userID, err)
 	}
+	// Best effort: the deletion above stands either way, and the sweeper
+	// scrubs again.
+	_, _ = db.ScrubFreePages(context.WithoutCancel(ctx))
 	return deletedScheduleIDs, nil
 }
 
