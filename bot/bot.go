@@ -101,6 +101,7 @@ func New(cfg Config) (*Bot, error) {
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
+		"stretch remind quiet":   b.remindQuiet,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -296,6 +297,12 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
+	case customid.Later:
+		return b.clickLater(ctx, in, id)
+	case customid.Clear:
+		return b.clickClear(ctx, in, id)
+	case customid.Mine:
+		return b.clickMine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

@@ -563,6 +563,9 @@ func wrapErr(what string, err error) error {
 func (d *Discord) Send(ctx context.Context, to Destination, r Reply) error {
 	rm := render(r, false)
 	p := payloadOf(rm)
+	if r.Silent {
+		p.Flags |= discordgo.MessageFlagsSuppressNotifications
+	}
 	p.Nonce, p.EnforceNonce = to.Nonce, to.Nonce != ""
 	if to.ChannelID != "" {
 		return d.post(ctx, to.ChannelID, p, rm.files)
