@@ -17,6 +17,10 @@ import (
 type Store interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	// UpdateKnownUser changes only a user with settings or a schedule
+	// (ENOTFOUND otherwise): deliveries write through it, so they never
+	// store again someone who ran Forget meanwhile.
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error)
 	UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error)
@@ -97,6 +101,7 @@ func New(cfg Config) (*Bot, error) {
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
+		"stretch remind quiet":   b.remindQuiet,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -292,6 +297,12 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
+	case customid.Later:
+		return b.clickLater(ctx, in, id)
+	case customid.Clear:
+		return b.clickClear(ctx, in, id)
+	case customid.Mine:
+		return b.clickMine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

@@ -563,6 +563,9 @@ func wrapErr(what string, err error) error {
 func (d *Discord) Send(ctx context.Context, to Destination, r Reply) error {
 	rm := render(r, false)
 	p := payloadOf(rm)
+	if r.Silent {
+		p.Flags |= discordgo.MessageFlagsSuppressNotifications
+	}
 	p.Nonce, p.EnforceNonce = to.Nonce, to.Nonce != ""
 	if to.ChannelID != "" {
 		return d.post(ctx, to.ChannelID, p, rm.files)
@@ -633,11 +636,15 @@ func (d *Discord) dmChannel(ctx context.Context, userID string) (id string, cach
 	return ch.ID, false, nil
 }
 
+// setDMChannel caches the user's DM channel. A user the store no longer
+// knows (they ran Forget while this reminder was on its way) is not
+// stored again: the channel simply stays uncached.
 func (d *Discord) setDMChannel(ctx context.Context, userID, channelID string) error {
-	if _, err := d.bot.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
+	_, err := d.bot.cfg.Store.UpdateKnownUser(ctx, userID, func(u *stretchbot.User) error {
 		u.DMChannelID = channelID
 		return nil
-	}); err != nil {
+	})
+	if err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
 		return fmt.Errorf("cache DM channel of %s: %w", userID, err)
 	}
 	return nil

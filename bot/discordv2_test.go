@@ -52,7 +52,7 @@ func TestStretchCardIsComponentsV2(t *testing.T) {
 	}
 	b := &Bot{cfg: Config{Catalog: catalog, SnoozeFor: 10 * time.Minute}}
 	s, _ := catalog.Get("childs-pose")
-	r := b.stretchReply(s, "1", true, catalog.Offer(stretchbot.User{}, nil, stretchbot.Filter{}, time.Now()))
+	r := b.stretchReply(s, cardState{owner: "1", reminder: true}, catalog.Offer(stretchbot.User{}, nil, stretchbot.Filter{}, time.Now()))
 	r.Content = "<@1> ⏰ Time to stretch!"
 	m := v2JSON(t, r, false)
 	if flags, _ := m["flags"].(float64); int(flags)&int(flagComponentsV2) == 0 {

@@ -2,13 +2,16 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/internal/discordtest"
 	"github.com/stretchbot/stretchbot/store"
 )
 
@@ -80,5 +83,72 @@ func TestAutocompleteLeavesThePendingNoticeForTheCommand(t *testing.T) {
 	}
 	if r = e.command(aliceID, "stretch help", nil); strings.Contains(r.Content, notice) {
 		t.Fatalf("the notice is shown twice: %q", r.Content)
+	}
+}
+
+// forgetDuringDelivery is the store as a delivery sees it when its user
+// runs Forget just after the delivery loaded the schedule.
+type forgetDuringDelivery struct {
+	*store.DB
+	once sync.Once
+}
+
+func (s *forgetDuringDelivery) Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error) {
+	sch, err := s.DB.Schedule(ctx, id)
+	s.once.Do(func() {
+		if _, ferr := s.DB.Forget(ctx, sch.Owner); ferr != nil {
+			panic(ferr)
+		}
+	})
+	return sch, err
+}
+
+// TestDeliveryDoesNotBringBackAForgottenUser: a reminder on its way while
+// its owner runs Forget writes nothing of them again, neither the DM
+// channel it opens nor the "could not reach you" notice.
+func TestDeliveryDoesNotBringBackAForgottenUser(t *testing.T) {
+	for _, closed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dms closed %v", closed), func(t *testing.T) {
+			fake := discordtest.New(t, discordtest.Options{})
+			db, err := store.Open(filepath.Join(t.TempDir(), "stretchbot.db"), store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			catalog, err := stretchbot.DefaultCatalog()
+			if err != nil {
+				t.Fatal(err)
+			}
+			racing := &forgetDuringDelivery{DB: db}
+			b, err := bot.New(bot.Config{Store: racing, Scheduler: armedNowhere{}, Catalog: catalog, Logger: testLogger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := bot.NewDiscord(bot.DiscordConfig{Token: fake.Token(), APIBase: fake.URL(), Bot: b, Logger: testLogger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := testCtx(t)
+			s := stretchbot.Schedule{Owner: aliceID, Kind: stretchbot.KindReminder, Spec: "30 7 * * *", TimeZone: "UTC", Created: time.Now()}
+			if err := db.CreateSchedule(ctx, &s); err != nil {
+				t.Fatal(err)
+			}
+			if closed {
+				fake.CloseDMs(aliceID)
+			}
+			_ = b.Deliver(ctx, d, s.ID, time.Now(), false)
+			ex, err := db.Export(ctx, aliceID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.Settings != nil || len(ex.Schedules) != 0 {
+				t.Fatalf("after Forget the delivery stored %+v", ex)
+			}
+			for _, r := range fake.ValidationErrors() {
+				if r.Err.Code != 50007 {
+					t.Errorf("Discord would reject: %s", r)
+				}
+			}
+		})
 	}
 }

@@ -56,6 +56,9 @@ type Reply struct {
 	// Mention is the user a channel message is for; the transport makes the
 	// mention ping only that user.
 	Mention string
+	// Silent messages arrive without a notification (a reminder in the
+	// person's quiet hours, when they chose that).
+	Silent bool
 	// Countdown is a hold the message counts down to. Discord shows it
 	// through the relative timestamp in the text; the console ticks it.
 	Countdown *Countdown

@@ -350,7 +350,11 @@ func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error
 	if to.ChannelID != "" {
 		where = "channel"
 	}
-	c.printf("\n🔔 [%s]\n", where)
+	bell := "🔔"
+	if r.Silent {
+		bell, where = "🔕", where+", silent"
+	}
+	c.printf("\n%s [%s]\n", bell, where)
 	c.show(r, nil)
 	return nil
 }

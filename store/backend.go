@@ -17,6 +17,7 @@ import (
 type Backend interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) error

@@ -243,6 +243,16 @@ func (a *app) sweepOnce(ctx context.Context) {
 	} else if n > 0 {
 		a.log.Info("old check-ins deleted", "count", n)
 	}
+	// Forget overwrites the pages it freed at once; this repeats it for a
+	// Forget whose scrub failed, so within hours nothing deleted stays
+	// readable in the file.
+	if bdb := a.bolt(); bdb != nil {
+		if n, err := bdb.ScrubFreePages(ctx); err != nil {
+			a.log.Warn("scrub free pages", "err", err)
+		} else if n > 0 {
+			a.log.Info("free pages overwritten", "count", n)
+		}
+	}
 }
 
 // close stops the scheduler (letting in-flight deliveries finish within

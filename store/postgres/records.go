@@ -336,6 +336,10 @@ func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []u
 			`DELETE FROM completions WHERE user_id = $1`,
 			`DELETE FROM checkins WHERE user_id = $1`,
 			`DELETE FROM break_clicks WHERE user_id = $1`,
+			// Again, after the schedules: an UpdateKnownUser that locked
+			// one of them before this transaction may have added the row
+			// meanwhile.
+			`DELETE FROM users WHERE id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, userID); err != nil {
 				return err

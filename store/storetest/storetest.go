@@ -54,6 +54,7 @@ func Run(t *testing.T, h Harness) {
 		{"BreakClicks", testBreakClicks},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Forget", testForget},
+		{"UpdateKnownUser", testUpdateKnownUser},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledContext", testCancelledContext},
 	}
