@@ -214,6 +214,23 @@ func TestPrivacy(t *testing.T) {
 	if !strings.Contains(string(m.Files[0].Data), "Europe/Paris") {
 		t.Fatalf("export lacks the reminder: %s", m.Files[0].Data)
 	}
+	// The reply does not send people to a file they cannot see; the export
+	// explains itself.
+	wantText(t, m, "The lines at the top of the file explain its fields.")
+	if strings.Contains(text(m), "docs/") {
+		t.Fatalf("the reply points at the repository's docs:\n%s", text(m))
+	}
+	about, _ := export["about"].([]any)
+	var aboutText []string
+	for _, line := range about {
+		s, _ := line.(string)
+		aboutText = append(aboutText, s)
+	}
+	for _, field := range []string{"schema:", "settings.paused:", "age_band:", "pain:", "tier:", "kind:", "source:"} {
+		if !strings.Contains(strings.Join(aboutText, "\n"), field) {
+			t.Errorf("the export's about lines do not explain %s: %q", field, aboutText)
+		}
+	}
 
 	// Forget asks first; "Keep my data" changes nothing.
 	_, r = e.run(inv(o, "stretch privacy forget"))
