@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -31,6 +32,8 @@ type Store interface {
 	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
 	CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error)
+	// LastFired is the latest occurrence of a schedule that was posted.
+	LastFired(ctx context.Context, scheduleID uint64) (time.Time, error)
 	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
 	BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)
@@ -62,6 +65,9 @@ type Config struct {
 	// NoPictures leaves the stretch pictures off the cards (the console's
 	// --images=false).
 	NoPictures bool
+	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
+	// random key, so buttons expire when the bot stops.
+	Keys *customid.Keyring
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -71,6 +77,7 @@ type Bot struct {
 	leaves map[string]leaf
 	groups map[string]group
 	routes map[string]handlerFunc
+	keys   atomic.Pointer[customid.Keyring]
 }
 
 type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
@@ -90,6 +97,10 @@ func New(cfg Config) (*Bot, error) {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
 	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
+	if cfg.Keys == nil {
+		cfg.Keys = customid.EphemeralKeyring()
+	}
+	b.keys.Store(cfg.Keys)
 	b.routes = map[string]handlerFunc{
 		"stretch now":            b.stretchNow,
 		"stretch done":           b.stretchDone,
@@ -121,8 +132,13 @@ func New(cfg Config) (*Bot, error) {
 func (b *Bot) now() time.Time { return b.cfg.Now() }
 
 // Handle answers one interaction. It never returns an error: failures become
-// a friendly ephemeral reply, and internal errors are logged.
+// a friendly ephemeral reply, and internal errors are logged. The buttons
+// of the answer are signed; a click is answered only when its button was.
 func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
+	return b.signButtons(b.handle(ctx, in))
+}
+
+func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	start := b.now()
 	var (
 		r     Reply
@@ -135,7 +151,9 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 		r, err = b.command(ctx, in)
 	case KindButton:
 		route = "button"
-		r, err = b.button(ctx, in)
+		if err = b.verifyClick(&in); err == nil {
+			r, err = b.button(ctx, in)
+		}
 	case KindAutocomplete:
 		route = "autocomplete " + in.Command
 		r = b.autocomplete(ctx, in)

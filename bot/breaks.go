@@ -123,8 +123,9 @@ func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply
 }
 
 // breakOccurrence reads and checks the break and occurrence a break
-// button names: a break that exists, due within the last day.
-func (b *Bot) breakOccurrence(ctx context.Context, id customid.ID) (stretchbot.Schedule, time.Time, error) {
+// button names: a break that exists, in the server of the click, posted
+// within the last day.
+func (b *Bot) breakOccurrence(ctx context.Context, in Interaction, id customid.ID) (stretchbot.Schedule, time.Time, error) {
 	expired := stretchbot.Errorf(stretchbot.EINVALID, textBreakEnded)
 	sid, ok1 := id.Uint(0)
 	unix, ok2 := id.Uint(1)
@@ -142,11 +143,24 @@ func (b *Bot) breakOccurrence(ctx context.Context, id customid.ID) (stretchbot.S
 	if err != nil {
 		return stretchbot.Schedule{}, time.Time{}, fmt.Errorf("load break %d: %w", sid, err)
 	}
+	// The button is on the break's message in its server, for an
+	// occurrence that was posted: a click from anywhere else (a DM, another
+	// server) or for an occurrence still to come is not this break's.
+	if in.GuildID == "" || in.GuildID != s.GuildID {
+		return stretchbot.Schedule{}, time.Time{}, expired
+	}
+	last, err := b.cfg.Store.LastFired(ctx, sid)
+	if err != nil {
+		return stretchbot.Schedule{}, time.Time{}, fmt.Errorf("last occurrence of break %d: %w", sid, err)
+	}
+	if last.IsZero() || occ.After(last) {
+		return stretchbot.Schedule{}, time.Time{}, expired
+	}
 	return s, occ, nil
 }
 
 func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	s, occ, err := b.breakOccurrence(ctx, id)
+	s, occ, err := b.breakOccurrence(ctx, in, id)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -177,7 +191,7 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 // check-in holds stretches back). Its card has no Done: the break's
 // "I did it" logs it, once.
 func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	if _, _, err := b.breakOccurrence(ctx, id); err != nil {
+	if _, _, err := b.breakOccurrence(ctx, in, id); err != nil {
 		return Reply{}, err
 	}
 	f, ok := stretchbot.ParseToken(id.Args[2])

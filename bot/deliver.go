@@ -209,7 +209,7 @@ func isDuplicate(err error) bool {
 // send posts r; when the recipient is unreachable it pauses the schedule and
 // leaves the owner a note for the next time they use a command.
 func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to Destination, r Reply) error {
-	err := send.Send(ctx, to, r)
+	err := send.Send(ctx, to, b.signButtons(r))
 	if err == nil || !errors.Is(err, ErrUnreachable) {
 		return err
 	}

@@ -353,7 +353,7 @@ func (d *Discord) routeOf(in Interaction) string {
 		}
 		return name
 	case KindButton:
-		id, err := customid.Parse(in.CustomID)
+		id, err := customid.Parse(customid.Payload(in.CustomID))
 		if err != nil {
 			return "button expired"
 		}

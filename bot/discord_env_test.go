@@ -61,6 +61,8 @@ type envOptions struct {
 	fake    discordtest.Options
 	guildID string // DiscordConfig.GuildID
 	shards  int
+	// noPictures leaves the stretch pictures off the cards.
+	noPictures bool
 }
 
 // testLogger logs to the test output with -v and DEBUG_LOG=1, else nowhere.
@@ -98,7 +100,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 			return err
 		},
 	})
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}, NoPictures: o.noPictures})
 	if err != nil {
 		t.Fatalf("bot: %v", err)
 	}

@@ -368,6 +368,11 @@ func TestBreakGivesEachPersonTheirOwnStretch(t *testing.T) {
 	ctx := testCtx(t)
 	e.run(inv(asAdmin(alice), "stretchbreak set", opt("time", "15:00"), opt("timezone", "UTC")))
 	breaks, _ := e.db.SchedulesByGuild(ctx, guildID)
+	// Recorded first, as the scheduler does: clicks count only for an
+	// occurrence that was posted.
+	if _, err := e.db.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: breaks[0].ID, At: e.clock.Now(), Sent: e.clock.Now()}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.bot.Deliver(ctx, e.d, breaks[0].ID, e.clock.Now(), false); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
 	"github.com/stretchbot/stretchbot/store"
 )
@@ -150,5 +151,142 @@ func TestDeliveryDoesNotBringBackAForgottenUser(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func testKeys(t testing.TB, now time.Time) *customid.Keyring {
+	t.Helper()
+	k, err := customid.NewKeyring(customid.NextKeys(nil, now, func() []byte { return []byte("a test secret of thirty-two bytes") }), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func (e *handlerEnv) click(in bot.Interaction) bot.Reply {
+	e.t.Helper()
+	in.Kind = bot.KindButton
+	return e.bot.Handle(context.Background(), in)
+}
+
+// TestForgedCheckInStateIsRefused: a check-in state anyone can compute
+// (its check character is public arithmetic) that skips every red-flag
+// question is an expired button unless the bot signed it.
+func TestForgedCheckInStateIsRefused(t *testing.T) {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	keys := testKeys(t, now)
+	e := newHandlerEnv(t, bot.Config{Keys: keys})
+	// All answers "no" up to the last question: one click from the result.
+	flow := stretchbot.NewCheckInFlow(&stretchbot.Profile{Age: stretchbot.Age16To49}, false)
+	for {
+		next, err := flow.Answer(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next.Done() {
+			break
+		}
+		flow = next
+	}
+	payload := customid.Make(customid.CheckIn, aliceID, flow.Encode(), "0")
+	r := e.click(bot.Interaction{UserID: aliceID, CustomID: payload})
+	if !strings.Contains(r.Content, "expired") {
+		t.Fatalf("a forged check-in state was answered: %+v", r)
+	}
+	if past, _ := e.db.CheckIns(context.Background(), aliceID); len(past) != 0 {
+		t.Fatalf("a forged check-in was stored: %+v", past)
+	}
+	// The same state, signed as the bot signs its own buttons, is answered.
+	r = e.click(bot.Interaction{UserID: aliceID, CustomID: keys.Sign(payload)})
+	if strings.Contains(r.Content, "expired") {
+		t.Fatalf("a signed check-in state was refused: %q", r.Content)
+	}
+	if past, _ := e.db.CheckIns(context.Background(), aliceID); len(past) != 1 {
+		t.Fatalf("check-ins after the signed click: %+v", past)
+	}
+}
+
+// TestForgedAndMisplacedBreakClicksAreRefused: a thousand clicks on
+// made-up break buttons from a DM count nothing; a real button counts only
+// in its own server and only for an occurrence that was posted.
+func TestForgedAndMisplacedBreakClicksAreRefused(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	keys := testKeys(t, now)
+	e := newHandlerEnv(t, bot.Config{Keys: keys})
+	e.now = now
+	ctx := context.Background()
+	brk := stretchbot.Schedule{Owner: bobID, GuildID: guildID, ChannelID: channelID, Kind: stretchbot.KindBreak, Spec: "0 15 * * *", TimeZone: "UTC", Created: now.Add(-time.Hour)}
+	if err := e.db.CreateSchedule(ctx, &brk); err != nil {
+		t.Fatal(err)
+	}
+	payload := customid.Make(customid.Break, fmt.Sprint(brk.ID), fmt.Sprint(now.Unix()))
+	inGuild := bot.Interaction{UserID: aliceID, GuildID: guildID, ChannelID: channelID}
+	inDM := bot.Interaction{UserID: aliceID, ChannelID: "510000000000000001"}
+
+	for i := range 1000 {
+		in := inDM
+		in.UserID = fmt.Sprint(600000000000001000 + i)
+		in.CustomID = payload
+		e.click(in)
+	}
+	// Signed, but clicked from a DM or another server.
+	for _, in := range []bot.Interaction{inDM, {UserID: aliceID, GuildID: "400000000000000099", ChannelID: channelID}} {
+		in.CustomID = keys.Sign(payload)
+		if r := e.click(in); !strings.Contains(r.Content, "ended") {
+			t.Errorf("a break click outside its server was answered: %+v", r)
+		}
+	}
+	// Signed and in its server, but the occurrence was never posted.
+	in := inGuild
+	in.CustomID = keys.Sign(payload)
+	if r := e.click(in); !strings.Contains(r.Content, "ended") {
+		t.Errorf("a click for an occurrence never posted was answered: %+v", r)
+	}
+	stats, err := e.db.BreakStats(ctx, guildID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := stats[brk.ID]; st.Clicks != 0 {
+		t.Fatalf("refused clicks were counted: %+v", st)
+	}
+	// Once posted, the same click counts.
+	if _, err := e.db.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: brk.ID, At: now, Sent: now}}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.click(in)
+	counted := false
+	for _, row := range r.Rows {
+		for _, b := range row {
+			counted = counted || strings.HasSuffix(b.Label, "(1)")
+		}
+	}
+	if !counted {
+		t.Fatalf("a real click was not counted: %+v", r)
+	}
+	if stats, _ := e.db.BreakStats(ctx, guildID); stats[brk.ID].Clicks != 1 {
+		t.Fatalf("stats after one real click: %+v", stats[brk.ID])
+	}
+}
+
+// TestEveryButtonTheBotHandsOutIsSigned: replies and delivered messages
+// carry signed custom_ids, and pressing them works.
+func TestEveryButtonTheBotHandsOutIsSigned(t *testing.T) {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	keys := testKeys(t, now)
+	e := newHandlerEnv(t, bot.Config{Keys: keys})
+	r := e.command(aliceID, "stretch now", nil)
+	if len(r.Rows) == 0 {
+		t.Fatalf("no buttons: %+v", r)
+	}
+	for _, row := range r.Rows {
+		for _, b := range row {
+			if _, err := keys.Verify(b.ID); err != nil {
+				t.Errorf("button %q has an unsigned custom_id %q", b.Label, b.ID)
+			}
+		}
+	}
+	done := e.click(bot.Interaction{UserID: aliceID, CustomID: r.Rows[0][1].ID})
+	if !strings.Contains(done.Content, "logged") {
+		t.Fatalf("pressing a signed Done: %+v", done)
 	}
 }

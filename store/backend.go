@@ -49,6 +49,10 @@ type Backend interface {
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)
 	Forget(ctx context.Context, userID string) (deletedScheduleIDs []uint64, err error)
 
+	// UpdateSigningKeys reads the keys button custom_ids are signed with,
+	// lets fn replace them and stores the result, in one transaction.
+	UpdateSigningKeys(ctx context.Context, fn func([]stretchbot.SigningKey) []stretchbot.SigningKey) ([]stretchbot.SigningKey, error)
+
 	// Ready reports whether the database answers a read.
 	Ready() bool
 	Close() error

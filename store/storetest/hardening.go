@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchbot/stretchbot"
 )
@@ -50,4 +53,48 @@ func testUpdateKnownUser(t *testing.T, h Harness) {
 // containsSettings reports whether an export has stored settings.
 func containsSettings(export []byte) bool {
 	return !strings.Contains(string(export), `"settings": null`)
+}
+
+// testSigningKeys: the keys round-trip exactly, start empty, survive a
+// restart, and concurrent starts agree on one set.
+func testSigningKeys(t *testing.T, h Harness) {
+	d := open(t, h)
+	var seen []stretchbot.SigningKey
+	keys := must[[]stretchbot.SigningKey](t)(d.UpdateSigningKeys(ctx, func(k []stretchbot.SigningKey) []stretchbot.SigningKey {
+		seen = k
+		return append(k, stretchbot.SigningKey{ID: 1, Secret: []byte("0123456789abcdef0123456789abcdef"), Created: T0})
+	}))
+	if len(seen) != 0 || len(keys) != 1 {
+		t.Fatalf("first start saw %v, stored %v", seen, keys)
+	}
+	d.reopen()
+	var again []stretchbot.SigningKey
+	must[[]stretchbot.SigningKey](t)(d.UpdateSigningKeys(ctx, func(k []stretchbot.SigningKey) []stretchbot.SigningKey {
+		again = k
+		return k
+	}))
+	if !reflect.DeepEqual(again, keys) {
+		t.Fatalf("after a restart: %+v, want %+v", again, keys)
+	}
+	// Ten processes start at once; each adds a key only when it finds the
+	// last one is key 1. Exactly one adds key 2.
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			_, err := d.UpdateSigningKeys(ctx, func(k []stretchbot.SigningKey) []stretchbot.SigningKey {
+				if k[len(k)-1].ID == 1 {
+					return append(k, stretchbot.SigningKey{ID: 2, Secret: []byte("fedcba9876543210fedcba9876543210"), Created: T0.Add(time.Hour)})
+				}
+				return k
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	final := must[[]stretchbot.SigningKey](t)(d.UpdateSigningKeys(ctx, func(k []stretchbot.SigningKey) []stretchbot.SigningKey { return k }))
+	if len(final) != 2 || final[1].ID != 2 {
+		t.Fatalf("after concurrent starts: %+v", final)
+	}
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Forget", testForget},
 		{"UpdateKnownUser", testUpdateKnownUser},
+		{"SigningKeys", testSigningKeys},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledContext", testCancelledContext},
 	}
