@@ -254,7 +254,7 @@ func (a CheckInAction) Label() string {
 const ClearedLabel = "I've been checked by a clinician"
 
 // ClearedText answers that button.
-const ClearedText = "Thank you for letting me know. Stretches and reminders are on again. Go gently, and stop any stretch that makes the pain worse."
+const ClearedText = "Thank you for letting me know. I have lifted the hold on your stretches and reminders. Go gently, and stop any stretch that makes the pain worse."
 
 // Texts about which stretches a person is offered (StretchOffer). They name
 // the check-in answer that set each limit in the question's own words.
@@ -283,7 +283,7 @@ const (
 	boneRiskAdvice    = "A physiotherapist can plan stretches that suit your bones."
 	boneRiskShortNote = "For your bones, I leave out stretches that bend your spine forward under load or twist it."
 
-	severePainNote      = "Your pain was 8 or more out of 10 at your last check-in, so for 24 hours after it I offer only the stretches that are safe during a spasm."
+	severePainNote      = "Because your pain was 8 or more out of 10 at your latest check-in, for 24 hours after it I offer only the stretches that are safe during a spasm."
 	severePainShortNote = "For 24 hours after a check-in with pain of 8 or more, I offer only the stretches that are safe during a spasm."
 
 	nothingSafeText   = "None of my stretches is safe for you right now."

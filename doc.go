@@ -4,4 +4,34 @@
 //
 // It has no I/O. Storage lives in store/, timing in scheduler/, Discord in
 // bot/, and cmd/stretchbot wires them together.
+//
+// # Where things are
+//
+//   - stretch.go, stretches.json: the catalogue, each stretch with its safety
+//     flags (spasm-safe, bends the spine forward under load, twists it).
+//   - rotation.go: which stretch comes next.
+//   - offer.go: Catalog.Offer, the one decision of which stretches a person
+//     may be offered (held by an urgent check-in, bone risk, severe pain,
+//     their own choices). Every place that shows a person a stretch asks it.
+//   - checkin.go (types), checkinrules.go (Assess, rule version 2 of
+//     shared/CHECKIN.md), checkinflow.go (the questions in order and the
+//     button state), checkinresult.go (what a result screen holds and which
+//     buttons it offers), checkintext.go (every check-in text, in one place
+//     for translation).
+//   - schedule.go, completion.go, stats.go, user.go, limits.go, words.go:
+//     reminders, progress, settings, limits, counted words.
+//
+// # Why the check-in is not a package of its own
+//
+// The check-in is about a third of this package, and it could stand alone
+// but for two reasons. Its API (Answer, AgeBand, Onset, Tier, CheckIn,
+// Assessment, Assess, Validate) is fixed by CHECKIN.md in this package, and
+// the bot, the store, the exports and their tests use these names. And it is
+// not separate from the rest of the domain: a check-in decides which
+// stretches a person is offered (Catalog.Offer reads the User's profile and
+// pause and the last CheckInRecord), and the result screen asks the offer
+// whether "Stretch now" would be accepted. Split out, the two packages would
+// import each other's types or need a third just for the shared ones. The
+// check-in files instead share the checkin prefix, and offer.go is the
+// single seam between check-ins and stretches.
 package stretchbot

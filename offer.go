@@ -24,11 +24,13 @@ const (
 //   - severe pain (the last check-in scored 8 or more, for 24 hours after
 //     it) or the person's own spasm:true: only spasm-safe stretches.
 //
-// On top of those come the person's own choices (the Filter). The zero
+// On top of those come the person's own choices (the Filter), and, unless
+// they ask for all equipment, the equipment they said they have. The zero
 // value offers nothing; build one with Catalog.Offer.
 type StretchOffer struct {
 	catalog  *Catalog
 	filter   Filter
+	kit      []Equipment // what the person said they have
 	held     bool
 	boneRisk bool
 	severe   bool
@@ -42,6 +44,7 @@ func (c *Catalog) Offer(u User, last *CheckInRecord, f Filter, now time.Time) St
 	return StretchOffer{
 		catalog:  c,
 		filter:   f,
+		kit:      u.Equipment,
 		held:     u.Paused == PauseCheckIn,
 		boneRisk: u.Profile != nil && u.Profile.BoneRisk,
 		// A record from the future (a clock set back) counts as recent:
@@ -80,9 +83,19 @@ func (o StretchOffer) safe(s Stretch) bool {
 	return true
 }
 
+// Safe reports whether s passes this person's safety limits, whatever
+// their choices: whether a card shown earlier may still be started.
+func (o StretchOffer) Safe(s Stretch) bool { return o.safe(s) }
+
+// Kit returns the equipment the person said they have.
+func (o StretchOffer) Kit() []Equipment { return o.kit }
+
 // Allows reports whether s may be offered: safe for this person and
-// fitting their choices.
-func (o StretchOffer) Allows(s Stretch) bool { return o.safe(s) && o.filter.Matches(s) }
+// fitting their choices; with the default equipment choice, needing only
+// equipment they said they have.
+func (o StretchOffer) Allows(s Stretch) bool {
+	return o.safe(s) && o.filter.Matches(s) && o.filter.fitsKit(s, o.kit)
+}
 
 // Next returns the next stretch of the rotation (see Catalog.Next) among
 // those the offer allows; false when none is allowed.

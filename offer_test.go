@@ -93,7 +93,9 @@ func TestOfferSeverePainKeepsToSpasmSafeFor24Hours(t *testing.T) {
 	c := mustCatalog(t)
 	spasmSafe := []string{"knee-hug", "knee-hug-strap", "double-knee-hug"}
 	all := []string{"knee-hug", "childs-pose", "ball-drape", "seated-twist", "side-lying-quad", "lying-hamstring"}
-	u := stretchbot.User{ID: "1"}
+	// Someone with every piece of equipment, so only the pain limits what
+	// is offered.
+	u := stretchbot.User{ID: "1", Equipment: []stretchbot.Equipment{stretchbot.EquipmentBall, stretchbot.EquipmentChair, stretchbot.EquipmentStrap}}
 	tests := []struct {
 		name string
 		last *stretchbot.CheckInRecord

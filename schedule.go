@@ -55,6 +55,10 @@ type Schedule struct {
 	TimeZone  string    // IANA name, e.g. "Europe/Berlin"
 	Paused    bool
 	Created   time.Time
+	// Filter is what the stretches a reminder brings are chosen from
+	// (set with the reminder; the default is everything the person can
+	// do). Breaks and check-in reminders have none.
+	Filter Filter
 }
 
 // OneShot reports whether the schedule fires once at At instead of by Spec.
@@ -91,11 +95,16 @@ func (s Schedule) Validate() error {
 }
 
 // Describe returns the schedule in words, e.g. "07:30 on weekdays
-// (Europe/Berlin)". Specs that are not of the simple "M H * * DOW" form the
-// bot writes are shown as they are.
+// (Europe/Berlin)" or "once on Fri 13 Mar 2026 at 18:00 (Europe/Berlin)".
+// Specs that are not of the simple "M H * * DOW" form the bot writes are
+// shown as they are.
 func (s Schedule) Describe() string {
 	if s.OneShot() {
-		return "once"
+		loc, err := s.Location()
+		if err != nil || s.At.IsZero() {
+			return "once"
+		}
+		return fmt.Sprintf("once on %s (%s)", s.At.In(loc).Format("Mon 2 Jan 2006 at 15:04"), s.TimeZone)
 	}
 	f := strings.Fields(s.Spec)
 	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
@@ -108,6 +117,34 @@ func (s Schedule) Describe() string {
 		return fmt.Sprintf("%s (%s)", s.Spec, s.TimeZone)
 	}
 	return fmt.Sprintf("%02d:%02d %s (%s)", h, m, days.Describe(), s.TimeZone)
+}
+
+// FiresNear reports whether the repeating schedule s has an occurrence
+// within d of t, and when. It reads the simple "M H * * DOW" specs the bot
+// writes; for any other spec, and for one-shots, it says no.
+func (s Schedule) FiresNear(t time.Time, d time.Duration) (time.Time, bool) {
+	if s.OneShot() {
+		return time.Time{}, false
+	}
+	f := strings.Fields(s.Spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return time.Time{}, false
+	}
+	h, errH := strconv.Atoi(f[1])
+	m, errM := strconv.Atoi(f[0])
+	days, errD := ParseDays(f[4])
+	loc, errL := s.Location()
+	if errH != nil || errM != nil || errD != nil || errL != nil {
+		return time.Time{}, false
+	}
+	y, mo, day := t.In(loc).Date()
+	for _, offset := range []int{-1, 0, 1} {
+		at := WallTime(y, mo, day+offset, h, m, loc)
+		if diff := at.Sub(t); days.Has(at.Weekday()) && diff <= d && diff >= -d {
+			return at, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // LoadLocation loads an IANA time zone with an error a user can act on.
@@ -132,13 +169,20 @@ func LoadLocation(name string) (*time.Location, error) {
 }
 
 // ParseTimeOfDay reads a time of day such as "7:30", "19:30", "7:30pm",
-// "7pm" or "07.30" and returns hour (0–23) and minute.
+// "7pm", "07.30", "0730", "noon" or "midnight" and returns hour (0–23)
+// and minute.
 func ParseTimeOfDay(s string) (hour, minute int, err error) {
 	bad := func() (int, int, error) {
-		return 0, 0, Errorf(EINVALID, "I could not read %q as a time. Try 7:30, 19:30 or 7:30pm.", truncate(s, 32))
+		return 0, 0, Errorf(EINVALID, "I could not read %q as a time. Try 7:30, 19:30, 7:30pm or noon.", truncate(s, 32))
 	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.ReplaceAll(t, " ", "")
+	switch t {
+	case "noon", "midday":
+		return 12, 0, nil
+	case "midnight":
+		return 0, 0, nil
+	}
 	t = strings.ReplaceAll(t, ".", ":")
 	suffix := ""
 	for _, x := range []string{"am", "pm", "a", "p"} {

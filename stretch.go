@@ -30,6 +30,9 @@ const (
 	EquipmentStrap Equipment = "strap"
 	EquipmentBall  Equipment = "ball"
 	EquipmentChair Equipment = "chair"
+	// EquipmentAll is not something a stretch needs: as a choice it means
+	// "show me everything, whatever it needs".
+	EquipmentAll Equipment = "all"
 )
 
 var (
@@ -272,10 +275,16 @@ func (c *Catalog) Base(s Stretch) Stretch {
 	return s
 }
 
-// Filter narrows the rotation. Zero values mean "any".
+// Filter is a person's choices for the stretches they are offered: where
+// they are, what equipment, spasm-safe only. Matches applies them to the
+// catalogue; an offer (Catalog.Offer) also limits the default equipment
+// choice to what the person said they have.
 type Filter struct {
-	Position  Position  `json:"position,omitempty"`
-	Equipment Equipment `json:"equipment,omitempty"`  // what the user has; "none" means only stretches that need nothing
+	Position Position `json:"position,omitempty"`
+	// Equipment: "" is the default (an offer keeps it to what the person
+	// has; Matches alone allows anything); EquipmentAll is everything;
+	// "none" or one item means stretches that need only it, or nothing.
+	Equipment Equipment `json:"equipment,omitempty"`
 	SpasmSafe bool      `json:"spasm_safe,omitempty"` // only stretches gentle enough during a spasm
 }
 
@@ -294,20 +303,23 @@ func ParsePosition(s string) (Position, error) {
 	return "", Errorf(EINVALID, "I don't know the position %q. Try floor, bed, chair or standing.", truncate(s, 20))
 }
 
-// ParseEquipment reads an equipment option; "" and "any" mean any. Towel and
-// belt count as a strap.
+// ParseEquipment reads an equipment option: "" is the default (what the
+// person has), "all" and "any" are EquipmentAll. Towel and belt count as a
+// strap.
 func ParseEquipment(s string) (Equipment, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch s {
-	case "", "any":
+	case "":
 		return "", nil
+	case "any", "all":
+		return EquipmentAll, nil
 	case "towel", "belt":
 		return EquipmentStrap, nil
 	}
 	if slices.Contains(allEquipment, Equipment(s)) {
 		return Equipment(s), nil
 	}
-	return "", Errorf(EINVALID, "I don't know the equipment %q. Try none, strap, ball or chair.", truncate(s, 20))
+	return "", Errorf(EINVALID, "I don't know the equipment %q. Try none, strap, ball, chair or all.", truncate(s, 20))
 }
 
 // Matches reports whether s fits the filter. A stretch fits an equipment
@@ -320,7 +332,7 @@ func (f Filter) Matches(s Stretch) bool {
 	if f.Position != "" && !slices.Contains(s.Positions, f.Position) {
 		return false
 	}
-	if f.Equipment != "" {
+	if f.Equipment != "" && f.Equipment != EquipmentAll {
 		for _, e := range s.Equipment {
 			if e != EquipmentNone && e != f.Equipment {
 				return false

@@ -1,6 +1,9 @@
 package stretchbot
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // PauseReason says why a user's reminders are paused, so the bot can explain
 // it and know who may lift it.
@@ -27,10 +30,12 @@ type User struct {
 	DMChannelID         string   // cached so a DM channel is created once
 	Notice              string   // told to the user the next time they use a command
 	Recent              []string // stretch IDs shown or done, newest last (the rotation)
-	// Filter is the choice of the last /stretch now (where the user is, what
-	// they have, spasm-safe only), kept for Skip, "Another stretch" and
-	// reminders, so the next stretch still fits.
-	Filter Filter
+	// Equipment is what the person said they have (by choosing it for a
+	// stretch or a reminder): stretches needing anything else are offered
+	// only when they ask for all.
+	Equipment []Equipment `json:",omitempty"`
+	// Quiet holds the person's quiet hours; nil: none.
+	Quiet *QuietHours `json:",omitempty"`
 }
 
 // RemindersPaused reports whether the user's reminders are paused at now.
@@ -51,4 +56,13 @@ func (u *User) Remember(stretchID string) {
 	if len(u.Recent) > MaxRecent {
 		u.Recent = append([]string(nil), u.Recent[len(u.Recent)-MaxRecent:]...)
 	}
+}
+
+// SaidTheyHave records that the person has e (nothing for "none" or "all").
+func (u *User) SaidTheyHave(e Equipment) {
+	if e == "" || e == EquipmentNone || e == EquipmentAll || slices.Contains(u.Equipment, e) {
+		return
+	}
+	u.Equipment = append(u.Equipment, e)
+	slices.Sort(u.Equipment)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -17,6 +18,10 @@ import (
 type Store interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	// UpdateKnownUser changes only a user with settings or a schedule
+	// (ENOTFOUND otherwise): deliveries write through it, so they never
+	// store again someone who ran Forget meanwhile.
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	Schedule(ctx context.Context, id uint64) (stretchbot.Schedule, error)
 	UpdateSchedule(ctx context.Context, id uint64, fn func(*stretchbot.Schedule) error) (stretchbot.Schedule, error)
@@ -27,6 +32,8 @@ type Store interface {
 	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
 	CheckIns(ctx context.Context, userID string) ([]stretchbot.CheckInRecord, error)
+	// LastFired is the latest occurrence of a schedule that was posted.
+	LastFired(ctx context.Context, scheduleID uint64) (time.Time, error)
 	RecordBreakClick(ctx context.Context, scheduleID uint64, occurrence time.Time, userID string, at time.Time) (counted bool, total int, err error)
 	BreakStats(ctx context.Context, guildID string) (map[uint64]stretchbot.BreakCount, error)
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)
@@ -55,6 +62,12 @@ type Config struct {
 	// Console makes texts fit a terminal: no Discord-only markup such as
 	// <t:...> timestamps.
 	Console bool
+	// NoPictures leaves the stretch pictures off the cards (the console's
+	// --images=false).
+	NoPictures bool
+	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
+	// random key, so buttons expire when the bot stops.
+	Keys *customid.Keyring
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -64,6 +77,7 @@ type Bot struct {
 	leaves map[string]leaf
 	groups map[string]group
 	routes map[string]handlerFunc
+	keys   atomic.Pointer[customid.Keyring]
 }
 
 type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
@@ -83,6 +97,10 @@ func New(cfg Config) (*Bot, error) {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
 	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
+	if cfg.Keys == nil {
+		cfg.Keys = customid.EphemeralKeyring()
+	}
+	b.keys.Store(cfg.Keys)
 	b.routes = map[string]handlerFunc{
 		"stretch now":            b.stretchNow,
 		"stretch done":           b.stretchDone,
@@ -94,6 +112,7 @@ func New(cfg Config) (*Bot, error) {
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
+		"stretch remind quiet":   b.remindQuiet,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -113,8 +132,13 @@ func New(cfg Config) (*Bot, error) {
 func (b *Bot) now() time.Time { return b.cfg.Now() }
 
 // Handle answers one interaction. It never returns an error: failures become
-// a friendly ephemeral reply, and internal errors are logged.
+// a friendly ephemeral reply, and internal errors are logged. The buttons
+// of the answer are signed; a click is answered only when its button was.
 func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
+	return b.signButtons(b.handle(ctx, in))
+}
+
+func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	start := b.now()
 	var (
 		r     Reply
@@ -127,7 +151,9 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 		r, err = b.command(ctx, in)
 	case KindButton:
 		route = "button"
-		r, err = b.button(ctx, in)
+		if err = b.verifyClick(&in); err == nil {
+			r, err = b.button(ctx, in)
+		}
 	case KindAutocomplete:
 		route = "autocomplete " + in.Command
 		r = b.autocomplete(ctx, in)
@@ -289,6 +315,12 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
 		return b.clickRecheck(ctx, in, id)
+	case customid.Later:
+		return b.clickLater(ctx, in, id)
+	case customid.Clear:
+		return b.clickClear(ctx, in, id)
+	case customid.Mine:
+		return b.clickMine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

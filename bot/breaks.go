@@ -20,9 +20,12 @@ func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Sch
 }
 
 func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {
-	spec, loc, err := b.timeAndDays(ctx, in)
+	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
+	}
+	if w.OneTime() {
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "A stretch break repeats. Give a time of day such as 15:00, and days: if not every day.")
 	}
 	s := stretchbot.Schedule{Owner: in.UserID, GuildID: in.GuildID, ChannelID: in.ChannelID, Kind: stretchbot.KindBreak, Spec: spec, TimeZone: loc.String(), Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {
@@ -74,51 +77,146 @@ func (b *Bot) breakRemove(ctx context.Context, in Interaction) (Reply, error) {
 	return message(fmt.Sprintf("🗑 Stretch break #%d removed.", id)), nil
 }
 
-// breakMessage is what a channel sees when a break starts.
+// Texts of stretch breaks, in one place.
+const (
+	textBreakTitle    = "🧘 Stretch break!"
+	textBreakCard     = "Stretch break"
+	textBreakInvite   = "Time for a short break, everyone. Press a button below for a stretch that suits you: where you are, what you have and how your back is. Only you will see it."
+	textBreakSpasm    = "In a spasm right now? Rest in the position that eases it most instead; `/stretch now spasm:true` shows the gentle ones when you are ready."
+	textBreakMine     = "My stretch: %s"
+	textBreakDidIt    = "I did it"
+	textBreakYours    = "Your stretch for this break."
+	textBreakDoneHint = "When you're done, press I did it on the break post so you're counted."
+	textBreakEnded    = "This stretch break has ended. Catch the next one!"
+	textBreakCounted  = "You are already counted for this break. 🙌"
+)
+
+// breakPositions are the places a break offers a stretch for, in the
+// order of its buttons: at a desk first.
+var breakPositions = []struct {
+	position stretchbot.Position
+	label    string
+}{
+	{stretchbot.PositionChair, "in my chair"},
+	{stretchbot.PositionFloor, "on the floor"},
+}
+
+// breakMessage is what a channel sees when a break starts: an invitation,
+// not a stretch, since one stretch cannot suit everyone; each person
+// presses for their own, and "I did it" keeps the tally.
 func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply {
-	st, _ := b.cfg.Catalog.Next(nil, stretchbot.Filter{Position: stretchbot.PositionChair})
-	card := stretchCard(st)
-	card.Title = "Stretch break: " + st.Name
-	card.Description = "Time for a short break, everyone. " + st.Summary
-	label := "I did it"
-	if count > 0 {
-		label = fmt.Sprintf("I did it (%d)", count)
+	sid, occ := strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)
+	var row []Button
+	for _, p := range breakPositions {
+		row = append(row, Button{Label: fmt.Sprintf(textBreakMine, p.label), ID: customid.Make(customid.Mine, sid, occ, stretchbot.Filter{Position: p.position}.Token()), Style: Primary})
 	}
+	label := textBreakDidIt
+	if count > 0 {
+		label = fmt.Sprintf("%s (%d)", textBreakDidIt, count)
+	}
+	row = append(row, Button{Label: label, ID: customid.Make(customid.Break, sid, occ), Style: Success})
 	return Reply{
-		Content: "🧘 Stretch break!",
-		Cards:   []Card{card},
-		Rows:    [][]Button{{{Label: label, ID: customid.Make(customid.Break, strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)), Style: Success}}},
+		Content: textBreakTitle,
+		Cards:   []Card{{Title: textBreakCard, Description: textBreakInvite + "\n\n" + textBreakSpasm, Color: colorStretch}},
+		Rows:    [][]Button{row},
 	}
 }
 
-func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	expired := stretchbot.Errorf(stretchbot.EINVALID, "This stretch break has ended. Catch the next one!")
+// breakOccurrence reads and checks the break and occurrence a break
+// button names: a break that exists, in the server of the click, posted
+// within the last day.
+func (b *Bot) breakOccurrence(ctx context.Context, in Interaction, id customid.ID) (stretchbot.Schedule, time.Time, error) {
+	expired := stretchbot.Errorf(stretchbot.EINVALID, textBreakEnded)
 	sid, ok1 := id.Uint(0)
 	unix, ok2 := id.Uint(1)
 	if !ok1 || !ok2 {
-		return Reply{}, expired
+		return stretchbot.Schedule{}, time.Time{}, expired
 	}
 	occ := time.Unix(int64(unix), 0).UTC()
 	if b.now().Sub(occ) > 24*time.Hour || occ.After(b.now().Add(time.Minute)) {
-		return Reply{}, expired
+		return stretchbot.Schedule{}, time.Time{}, expired
 	}
 	s, err := b.cfg.Store.Schedule(ctx, sid)
 	if stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND || (err == nil && s.Kind != stretchbot.KindBreak) {
-		return Reply{}, expired
+		return stretchbot.Schedule{}, time.Time{}, expired
 	}
 	if err != nil {
-		return Reply{}, fmt.Errorf("load break %d: %w", sid, err)
+		return stretchbot.Schedule{}, time.Time{}, fmt.Errorf("load break %d: %w", sid, err)
 	}
-	counted, total, err := b.cfg.Store.RecordBreakClick(ctx, sid, occ, in.UserID, b.now())
+	// The button is on the break's message in its server, for an
+	// occurrence that was posted: a click from anywhere else (a DM, another
+	// server) or for an occurrence still to come is not this break's.
+	if in.GuildID == "" || in.GuildID != s.GuildID {
+		return stretchbot.Schedule{}, time.Time{}, expired
+	}
+	last, err := b.cfg.Store.LastFired(ctx, sid)
+	if err != nil {
+		return stretchbot.Schedule{}, time.Time{}, fmt.Errorf("last occurrence of break %d: %w", sid, err)
+	}
+	if last.IsZero() || occ.After(last) {
+		return stretchbot.Schedule{}, time.Time{}, expired
+	}
+	return s, occ, nil
+}
+
+func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	s, occ, err := b.breakOccurrence(ctx, in, id)
+	if err != nil {
+		return Reply{}, err
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	if u.Paused == stretchbot.PauseCheckIn {
+		// Held by an urgent check-in: no stretch, so none is logged either.
+		return heldReply(in.UserID), nil
+	}
+	counted, total, err := b.cfg.Store.RecordBreakClick(ctx, s.ID, occ, in.UserID, b.now())
 	if err != nil {
 		return Reply{}, fmt.Errorf("record break click: %w", err)
 	}
 	if !counted {
 		// Counted once per person: tell only this person, leave the message.
-		return Reply{Ephemeral: true, Content: "You are already counted for this break. 🙌"}, nil
+		return Reply{Ephemeral: true, Content: textBreakCounted}, nil
 	}
 	r := b.breakMessage(s, occ, total)
 	r.Update = true
+	return r, nil
+}
+
+// clickMine answers "My stretch" on a break post with a stretch for the
+// person who pressed, seen only by them: where they said they are, the
+// equipment they have, within their safety limits (none while an urgent
+// check-in holds stretches back). Its card has no Done: the break's
+// "I did it" logs it, once.
+func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	if _, _, err := b.breakOccurrence(ctx, in, id); err != nil {
+		return Reply{}, err
+	}
+	f, ok := stretchbot.ParseToken(id.Args[2])
+	if !ok {
+		return Reply{}, customid.ErrExpired
+	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	c := cardState{owner: in.UserID, filter: f, fromBreak: true}
+	offer, err := b.offer(ctx, u, c.filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	st, ok := offer.Next(u.Recent)
+	if !ok {
+		return Reply{}, offerError(offer)
+	}
+	r := b.stretchReply(st, c, offer)
+	r.Ephemeral = true
+	r.Content = strings.TrimSpace(textBreakYours + " " + textBreakDoneHint + "\n\n" + offer.Note())
 	return r, nil
 }
 

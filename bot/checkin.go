@@ -114,7 +114,7 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 		Record:      rec,
 		ProfileKept: u.Profile != nil,
 		Held:        held,
-		Offer:       b.cfg.Catalog.Offer(u, &rec, u.Filter, now),
+		Offer:       b.cfg.Catalog.Offer(u, &rec, stretchbot.Filter{}, now),
 	}
 	if held {
 		if e := earlierUrgent(past); e != nil {
@@ -187,7 +187,7 @@ func (b *Bot) clickCleared(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("lift check-in hold of %s: %w", in.UserID, err)
 	}
-	offer, err := b.offer(ctx, u, u.Filter)
+	offer, err := b.offer(ctx, u, stretchbot.Filter{})
 	if err != nil {
 		return Reply{}, err
 	}

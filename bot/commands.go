@@ -49,7 +49,12 @@ var (
 	optTimezone = OptionSpec{Name: "timezone", Description: "Your time zone, e.g. Europe/Berlin (start typing to search)", Autocomplete: true}
 	optDays     = OptionSpec{Name: "days", Description: "daily, weekdays, weekends or a list like mon,wed,fri (default daily)"}
 	optTime     = OptionSpec{Name: "time", Description: "Time of day, e.g. 7:30, 19:30 or 7:30pm", Required: true}
+	optWhen     = OptionSpec{Name: "time", Description: "7:30, 7pm or noon to repeat; once: in 20 minutes, tomorrow 9:00, friday 18:00", Required: true}
 	optID       = OptionSpec{Name: "id", Description: "The number shown by list", Type: OptInteger, Required: true}
+	// The filters of a stretch card, a reminder and a routine.
+	optPosition  = OptionSpec{Name: "position", Description: "Where you are (default anywhere)", Choices: []string{"floor", "bed", "chair"}}
+	optEquipment = OptionSpec{Name: "equipment", Description: "What you have at hand (default what you told me; all shows everything)", Choices: []string{"none", "strap", "ball", "chair", "all"}}
+	optSpasm     = OptionSpec{Name: "spasm", Description: "Only stretches gentle enough during a spasm", Type: OptBoolean}
 )
 
 // Commands returns the command tree of stretchbot.
@@ -60,9 +65,7 @@ func Commands() []CommandSpec {
 			Description: "Gentle stretches for a sore lower back, reminders and your progress",
 			Subs: []CommandSpec{
 				{Name: "now", Description: "Show the next stretch of your routine", Options: []OptionSpec{
-					{Name: "position", Description: "Where you are", Choices: []string{"floor", "bed", "chair"}},
-					{Name: "equipment", Description: "What you have at hand", Choices: []string{"none", "strap", "ball", "chair"}},
-					{Name: "spasm", Description: "Only stretches gentle enough during a spasm", Type: OptBoolean},
+					optPosition, optEquipment, optSpasm,
 					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
 				}},
 				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
@@ -77,8 +80,9 @@ func Commands() []CommandSpec {
 				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
 				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
 					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
-						optTime, optDays, optTimezone,
+						optWhen, optDays, optTimezone,
 						{Name: "where", Description: "By direct message or in this channel (default dm)", Choices: []string{"dm", "here"}},
+						optPosition, optEquipment, optSpasm,
 					}},
 					{Name: "list", Description: "Your reminders"},
 					{Name: "remove", Description: "Remove a reminder", Options: []OptionSpec{optID}},
@@ -86,6 +90,12 @@ func Commands() []CommandSpec {
 						{Name: "for", Description: "How long, e.g. 2h, 3d or 1w (default until you resume)"},
 					}},
 					{Name: "resume", Description: "Resume your reminders"},
+					{Name: "quiet", Description: "Quiet hours: no reminder between two times", Options: []OptionSpec{
+						{Name: "from", Description: "When quiet hours start, e.g. 22:00"},
+						{Name: "to", Description: "When they end, e.g. 7:00"},
+						{Name: "mode", Description: "later: reminders wait until the end (default); silent: on time, no notification", Choices: []string{"later", "silent"}},
+						{Name: "off", Description: "Turn quiet hours off", Type: OptBoolean},
+					}},
 				}},
 				{Name: "privacy", Description: "Your data", Subs: []CommandSpec{
 					{Name: "export", Description: "Get everything stored about you as a file"},

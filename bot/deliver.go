@@ -60,76 +60,156 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 	if s.Paused {
 		return nil
 	}
+	held := false // a one-shot moved to the end of quiet hours stays
 	if s.OneShot() {
 		defer func() {
-			if err != nil && !errors.Is(err, ErrUnreachable) {
-				return // a transient failure: kept for the retry
+			if held || (err != nil && !errors.Is(err, ErrUnreachable)) {
+				return // held over quiet hours, or a transient failure kept for the retry
 			}
 			if err := b.cfg.Store.DeleteSchedule(context.WithoutCancel(ctx), s.ID); err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
 				b.log.WarnContext(ctx, "delete one-shot", "schedule", s.ID, "err", err)
 			}
 		}()
 	}
-	var r Reply
-	switch s.Kind {
-	case stretchbot.KindBreak:
-		r = b.breakMessage(s, at, 0)
-		return b.send(ctx, send, s, Destination{ChannelID: s.ChannelID, Nonce: DeliveryNonce(id, at)}, r)
-	case stretchbot.KindCheckIn:
-		r = Reply{Content: "🩺 Time for your check-in. Run `/checkin` when you have a minute: it takes about one."}
-	default:
-		u, err := b.cfg.Store.User(ctx, s.Owner)
-		if err != nil {
-			return fmt.Errorf("load user %s: %w", s.Owner, err)
+	if s.Kind == stretchbot.KindBreak {
+		return b.send(ctx, send, s, Destination{ChannelID: s.ChannelID, Nonce: DeliveryNonce(id, at)}, b.breakMessage(s, at, 0))
+	}
+	u, err := b.cfg.Store.User(ctx, s.Owner)
+	if err != nil {
+		return fmt.Errorf("load user %s: %w", s.Owner, err)
+	}
+	if s.Kind != stretchbot.KindCheckIn && u.RemindersPaused(b.now()) {
+		b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
+		return nil
+	}
+	silent := false
+	if q := u.Quiet; q != nil {
+		loc := locationOf(u)
+		if u.TimeZone == "" {
+			loc, _ = s.Location()
 		}
-		if u.RemindersPaused(b.now()) {
-			b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
-			return nil
-		}
-		offer, err := b.offer(ctx, u, u.Filter)
-		if err != nil {
-			return err
-		}
-		st, ok := offer.Next(u.Recent)
-		if !ok {
-			// The last choices fit no stretch (say, standing): a reminder
-			// still brings one rather than nothing, within the safety limits.
-			offer = offer.WithoutChoices()
-			st, ok = offer.Next(u.Recent)
-		}
-		r.Content = "⏰ Time to stretch!"
-		if late {
-			r.Content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"
-		}
-		switch {
-		case ok:
-			content := r.Content
-			r = b.stretchReply(st, s.Owner, true, offer)
-			r.Content = content
-			if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
-				// Only in a DM: the note names health answers.
-				r.Content += "\n" + note
+		if q.Contains(b.now(), loc) {
+			silent = true
+			if !q.Silent {
+				switch out, err := b.holdForQuiet(ctx, s, q.End(b.now(), loc)); {
+				case err != nil:
+					return err
+				case out == quietMoved:
+					held = true
+					return nil
+				case out == quietCovered:
+					return nil
+				}
+				// No room to hold it: on time, without a notification.
 			}
-		case s.ChannelID == "":
-			r.Content += "\n\n" + offer.Empty()
-		default:
-			r.Content += " " + stretchbot.PrivateOfferText
 		}
+	}
+	var r Reply
+	if s.Kind == stretchbot.KindCheckIn {
+		r = Reply{Content: "🩺 Time for your check-in. Run `/checkin` when you have a minute: it takes about one."}
+	} else if r, err = b.reminderReply(ctx, s, u, late); err != nil {
+		return err
 	}
 	if s.ChannelID != "" {
 		r.Content = "<@" + s.Owner + "> " + r.Content
 		r.Mention = s.Owner
 	}
-	if s.Kind == stretchbot.KindCheckIn {
-		r.Ephemeral = false
-	}
+	r.Silent = silent
 	return b.send(ctx, send, s, Destination{UserID: s.Owner, ChannelID: s.ChannelID, Nonce: DeliveryNonce(id, at)}, r)
+}
+
+// reminderReply is the message of a personal reminder: the next stretch of
+// the person's rotation among those the reminder's filters choose from,
+// within their safety limits.
+func (b *Bot) reminderReply(ctx context.Context, s stretchbot.Schedule, u stretchbot.User, late bool) (Reply, error) {
+	c := cardState{owner: s.Owner, filter: s.Filter, reminder: true}
+	offer, err := b.offer(ctx, u, c.filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	st, ok := offer.Next(u.Recent)
+	if !ok && !c.filter.IsDefault() {
+		// The reminder's filters fit no stretch now: it still brings one
+		// rather than nothing, with the filters cleared and the safety
+		// limits kept.
+		c.filter = stretchbot.Filter{}
+		if offer, err = b.offer(ctx, u, c.filter); err != nil {
+			return Reply{}, err
+		}
+		st, ok = offer.Next(u.Recent)
+	}
+	content := "⏰ Time to stretch!"
+	if late {
+		content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"
+	}
+	var r Reply
+	switch {
+	case ok:
+		r = b.stretchReply(st, c, offer)
+		r.Content = content
+		if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
+			// Only in a DM: the note names health answers.
+			r.Content += "\n" + note
+		}
+	case s.ChannelID == "":
+		r.Content = content + "\n\n" + offer.Empty()
+	default:
+		r.Content = content + " " + stretchbot.PrivateOfferText
+	}
+	return r, nil
+}
+
+// What holdForQuiet did with a reminder.
+type quietOutcome int
+
+const (
+	quietNoRoom  quietOutcome = iota // the person's snoozes are at their limit: send it silently
+	quietMoved                       // the one-shot itself now fires when quiet hours end: keep it
+	quietCovered                     // a one-time reminder at the end of quiet hours brings it
+)
+
+// holdForQuiet keeps a reminder that came due in quiet hours until they
+// end: a one-shot moves to that time; a repeating reminder leaves a
+// one-time one there. Reminders that meet at the end of quiet hours arrive
+// as one.
+func (b *Bot) holdForQuiet(ctx context.Context, s stretchbot.Schedule, end time.Time) (quietOutcome, error) {
+	if s.OneShot() {
+		moved, err := b.cfg.Store.UpdateSchedule(ctx, s.ID, func(x *stretchbot.Schedule) error {
+			x.At = end
+			return nil
+		})
+		switch {
+		case isDuplicate(err), stretchbot.ErrorCode(err) == stretchbot.ENOTFOUND:
+			return quietCovered, nil // the same one already waits there, or it was removed
+		case err != nil:
+			return quietNoRoom, fmt.Errorf("hold schedule %d over quiet hours: %w", s.ID, err)
+		}
+		if err := b.cfg.Scheduler.Arm(moved, time.Time{}); err != nil {
+			return quietNoRoom, fmt.Errorf("arm schedule %d after quiet hours: %w", s.ID, err)
+		}
+		return quietMoved, nil
+	}
+	later := stretchbot.Schedule{Owner: s.Owner, GuildID: s.GuildID, ChannelID: s.ChannelID, Kind: stretchbot.KindSnooze,
+		At: end, TimeZone: s.TimeZone, Created: b.now(), Filter: s.Filter}
+	switch err := b.addSchedule(ctx, &later); {
+	case err == nil, isDuplicate(err):
+		return quietCovered, nil
+	case stretchbot.ErrorCode(err) == stretchbot.ELIMIT:
+		return quietNoRoom, nil
+	default:
+		return quietNoRoom, fmt.Errorf("hold schedule %d over quiet hours: %w", s.ID, err)
+	}
+}
+
+func isDuplicate(err error) bool {
+	_, ok := stretchbot.AsDuplicate(err)
+	return ok
 }
 
 // send posts r; when the recipient is unreachable it pauses the schedule and
 // leaves the owner a note for the next time they use a command.
 func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to Destination, r Reply) error {
-	err := send.Send(ctx, to, r)
+	err := send.Send(ctx, to, b.signButtons(r))
 	if err == nil || !errors.Is(err, ErrUnreachable) {
 		return err
 	}
@@ -148,10 +228,12 @@ func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to D
 	if s.Kind == stretchbot.KindBreak {
 		return err
 	}
-	if _, uerr := b.cfg.Store.UpdateUser(ctx, s.Owner, func(u *stretchbot.User) error {
+	// Only for a user the store still knows: one who ran Forget while this
+	// reminder was on its way is not stored again.
+	if _, uerr := b.cfg.Store.UpdateKnownUser(ctx, s.Owner, func(u *stretchbot.User) error {
 		u.Notice = notice
 		return nil
-	}); uerr != nil {
+	}); uerr != nil && stretchbot.ErrorCode(uerr) != stretchbot.ENOTFOUND {
 		b.log.ErrorContext(ctx, "leave notice", "user", s.Owner, "err", uerr)
 	}
 	return err

@@ -362,7 +362,7 @@ func (d *Discord) routeOf(in Interaction) string {
 		}
 		return name
 	case KindButton:
-		id, err := customid.Parse(in.CustomID)
+		id, err := customid.Parse(customid.Payload(in.CustomID))
 		if err != nil {
 			return "button expired"
 		}
@@ -434,7 +434,34 @@ type choicesPayload struct {
 }
 
 func payloadOf(rm rendered) messagePayload {
-	return messagePayload{Content: rm.content, Embeds: rm.embeds, Components: rm.components, Attachments: rm.attachments, AllowedMentions: rm.mentions}
+	p := messagePayload{Content: rm.content, Embeds: rm.embeds, Components: rm.components, Attachments: rm.attachments, AllowedMentions: rm.mentions}
+	if rm.v2 {
+		// Sent on edits too: it turns an older message into a V2 one, and
+		// Discord keeps the flag on a message that has it anyway.
+		p.Flags = flagComponentsV2
+	}
+	return p
+}
+
+// MarshalJSON sends a Components V2 message with content and embeds null,
+// as Discord asks when an edit turns a message into a V2 one, and with an
+// attachment list even when empty, so an edit drops pictures that no
+// component shows any more.
+func (p messagePayload) MarshalJSON() ([]byte, error) {
+	type plain messagePayload
+	if p.Flags&flagComponentsV2 == 0 {
+		return json.Marshal(plain(p))
+	}
+	atts := p.Attachments
+	if atts == nil {
+		atts = []attachment{}
+	}
+	return json.Marshal(struct {
+		plain
+		Content     *string      `json:"content"`
+		Embeds      *[]any       `json:"embeds"`
+		Attachments []attachment `json:"attachments"`
+	}{plain: plain(p), Attachments: atts})
 }
 
 // respond sends the initial response to an interaction. When it has files
@@ -445,7 +472,7 @@ func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Int
 		err := out.respond(ctx, callbackPayload{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: choicesPayload{renderChoices(r.Choices)}}, nil)
 		return wrapErr("answer autocomplete", err)
 	}
-	rm := render(r)
+	rm := render(r, editsV2(it, in, r))
 	if len(rm.files) > 0 && !out.filesOK() {
 		if err := d.deferResponse(ctx, in, out, r.Ephemeral); err != nil {
 			return err
@@ -459,7 +486,7 @@ func (d *Discord) respond(ctx context.Context, it *discordgo.Interaction, in Int
 		// cannot change, so none are sent.
 		typ = discordgo.InteractionResponseUpdateMessage
 	} else if r.Ephemeral {
-		p.Flags = flagEphemeral
+		p.Flags |= flagEphemeral
 	}
 	err := out.respond(ctx, callbackPayload{Type: typ, Data: p}, rm.files)
 	return wrapErr("answer interaction", err)
@@ -485,13 +512,13 @@ func (d *Discord) deferResponse(ctx context.Context, in Interaction, out respond
 // the original response (or, for a click, the clicked message), or posts a
 // followup when a click's answer is a new message.
 func (d *Discord) finishDeferred(ctx context.Context, it *discordgo.Interaction, in Interaction, r Reply) error {
-	rm := render(r)
+	rm := render(r, editsV2(it, in, r))
 	p := payloadOf(rm)
 	appID := d.applicationID(it)
 	if in.Kind == KindButton && !r.Update {
 		endpoint := discordgo.EndpointWebhookToken(appID, it.Token)
 		if r.Ephemeral {
-			p.Flags = flagEphemeral
+			p.Flags |= flagEphemeral
 		}
 		_, err := d.request(ctx, http.MethodPost, endpoint, endpoint, p, rm.files)
 		return wrapErr("post followup", err)
@@ -499,6 +526,12 @@ func (d *Discord) finishDeferred(ctx context.Context, it *discordgo.Interaction,
 	endpoint := discordgo.EndpointWebhookMessage(appID, it.Token, "@original")
 	_, err := d.request(ctx, http.MethodPatch, endpoint, endpoint, p, rm.files)
 	return wrapErr("edit response", err)
+}
+
+// editsV2 reports whether r replaces a Components V2 message (the one the
+// clicked button is on), so it must be one too.
+func editsV2(it *discordgo.Interaction, in Interaction, r Reply) bool {
+	return r.Update && in.Kind == KindButton && isV2(it.Message)
 }
 
 func (d *Discord) applicationID(it *discordgo.Interaction) string {
@@ -537,8 +570,11 @@ func wrapErr(what string, err error) error {
 // access lost) the error wraps ErrUnreachable; other errors are returned as
 // they are, for the scheduler to retry.
 func (d *Discord) Send(ctx context.Context, to Destination, r Reply) error {
-	rm := render(r)
+	rm := render(r, false)
 	p := payloadOf(rm)
+	if r.Silent {
+		p.Flags |= discordgo.MessageFlagsSuppressNotifications
+	}
 	p.Nonce, p.EnforceNonce = to.Nonce, to.Nonce != ""
 	if to.ChannelID != "" {
 		return d.post(ctx, to.ChannelID, p, rm.files)
@@ -628,11 +664,15 @@ func (d *Discord) createDM(ctx context.Context, userID string) (*discordgo.Chann
 	return &ch, nil
 }
 
+// setDMChannel caches the user's DM channel. A user the store no longer
+// knows (they ran Forget while this reminder was on its way) is not
+// stored again: the channel simply stays uncached.
 func (d *Discord) setDMChannel(ctx context.Context, userID, channelID string) error {
-	if _, err := d.bot.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
+	_, err := d.bot.cfg.Store.UpdateKnownUser(ctx, userID, func(u *stretchbot.User) error {
 		u.DMChannelID = channelID
 		return nil
-	}); err != nil {
+	})
+	if err != nil && stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
 		return fmt.Errorf("cache DM channel of %s: %w", userID, err)
 	}
 	return nil

@@ -12,7 +12,14 @@ import (
 // handler with the real store, rendering, and the REST callback. It reports
 // the median and 99th percentile latency.
 func BenchmarkInteractionRoundTrip(b *testing.B) {
-	e := newEnv(b, envOptions{guildID: guildID})
+	b.Run("picture", func(b *testing.B) { benchmarkRoundTrip(b, false) })
+	b.Run("text-only", func(b *testing.B) { benchmarkRoundTrip(b, true) })
+}
+
+// benchmarkRoundTrip runs the round trip with the card's pictures, which
+// make every answer a multipart upload of 15-40 KB, or without them.
+func benchmarkRoundTrip(b *testing.B, noPictures bool) {
+	e := newEnv(b, envOptions{guildID: guildID, noPictures: noPictures})
 	e.fake.DisableRateLimits() // interaction callbacks are exempt anyway
 	ctx := testCtx(b)
 	// Warm up connections and the store.

@@ -153,12 +153,16 @@ func TestDoneStatsHelp(t *testing.T) {
 	if len(m.Files) != 1 || m.Files[0].Name != "stretches.png" {
 		t.Fatalf("chart not attached: %+v", m.Files)
 	}
-	if img := m.Embeds[0].Image; img == nil || img.URL != "attachment://stretches.png" {
-		t.Fatalf("card does not show the chart: %+v", m.Embeds[0].Image)
+	// The chart is in a media gallery whose alt text states the numbers,
+	// so screen-reader users get the chart too.
+	wantPicture(t, m, "stretches.png")
+	alt := picturesOf(m)[0].Alt
+	today := e.clock.Now().Format("Monday 2 January")
+	if want := "Bar chart: 2 stretches in the last 30 days, most on " + today + ": 2."; alt != want {
+		t.Fatalf("chart alt text %q, want %q", alt, want)
 	}
-	// The attachment carries alt text.
-	if desc := attachmentDescription(t, e, "stretches.png"); !strings.Contains(desc, "over the last 30 days: 1 active day, 2 today") {
-		t.Fatalf("chart alt text %q", desc)
+	if desc := attachmentDescription(t, e, "stretches.png"); desc != alt {
+		t.Fatalf("attachment description %q, gallery alt %q", desc, alt)
 	}
 
 	_, r = e.run(inv(o, "stretch help"))
@@ -209,6 +213,23 @@ func TestPrivacy(t *testing.T) {
 	}
 	if !strings.Contains(string(m.Files[0].Data), "Europe/Paris") {
 		t.Fatalf("export lacks the reminder: %s", m.Files[0].Data)
+	}
+	// The reply does not send people to a file they cannot see; the export
+	// explains itself.
+	wantText(t, m, "The lines at the top of the file explain its fields.")
+	if strings.Contains(text(m), "docs/") {
+		t.Fatalf("the reply points at the repository's docs:\n%s", text(m))
+	}
+	about, _ := export["about"].([]any)
+	var aboutText []string
+	for _, line := range about {
+		s, _ := line.(string)
+		aboutText = append(aboutText, s)
+	}
+	for _, field := range []string{"schema:", "settings.paused:", "age_band:", "pain:", "tier:", "kind:", "source:"} {
+		if !strings.Contains(strings.Join(aboutText, "\n"), field) {
+			t.Errorf("the export's about lines do not explain %s: %q", field, aboutText)
+		}
 	}
 
 	// Forget asks first; "Keep my data" changes nothing.
@@ -317,6 +338,22 @@ func TestCheckIn(t *testing.T) {
 		if len(recs) != 1 || recs[0].Tier != stretchbot.TierEmergency {
 			t.Fatalf("check-in records: %+v", recs)
 		}
+		if len(msg.Components) != 0 {
+			t.Fatalf("the emergency answer has buttons: %v", labels(msg))
+		}
+		// /stretch now holds stretches back and offers the clinician
+		// button; it lifts the hold, and its Stretch now gives a stretch.
+		_, r = e.run(inv(o, "stretch now"))
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "holding stretches back")
+		_, r = e.click(o, r.Message, stretchbot.ClearedLabel)
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "lifted the hold")
+		_, r = e.click(o, r.Message, "Stretch now")
+		wantText(t, r.Message, "Steps")
+		if u, _ := e.db.User(ctx, aliceID); u.Paused != stretchbot.PauseNone {
+			t.Fatalf("still held after the clinician button: %+v", u)
+		}
 	})
 	t.Run("self-care through every question", func(t *testing.T) {
 		t.Parallel()
@@ -397,8 +434,13 @@ func TestStretchBreak(t *testing.T) {
 	_, r = e.run(inv(asAdmin(alice), "stretchbreak list"))
 	wantText(t, r.Message, fmt.Sprintf("#%d", brk.ID))
 
-	// The break fires into the channel; everyone may click, once each.
+	// The break fires into the channel (recorded first, as the scheduler
+	// does: clicks count only for an occurrence that was posted); everyone
+	// may click, once each.
 	at := e.clock.Now()
+	if _, err := e.db.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: brk.ID, At: at, Sent: at}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := e.bot.Deliver(ctx, e.d, brk.ID, at, false); err != nil {
 		t.Fatal(err)
 	}
@@ -408,20 +450,22 @@ func TestStretchBreak(t *testing.T) {
 	}
 	msg := msgs[0]
 	wantText(t, msg, "Stretch break")
+	// No picture on the post: it shows no stretch, since one cannot suit
+	// everyone; each person's own card has theirs.
 	_, r = e.click(inGuild(alice), msg, "I did it")
 	wantType(t, r, discordtest.CallbackUpdateMessage, false)
-	if got := labels(r.Message); got[0] != "I did it (1)" {
+	if got := labels(r.Message); got[len(got)-1] != "I did it (1)" {
 		t.Fatalf("after one click: %v", got)
 	}
 	_, r = e.click(inGuild(alice), r.Message, "I did it")
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
 	wantText(t, r.Message, "already counted")
 	msg = e.fake.Messages(channelID)[0]
-	if got := labels(msg); got[0] != "I did it (1)" {
+	if got := labels(msg); got[len(got)-1] != "I did it (1)" {
 		t.Fatalf("a second click by the same person changed the tally: %v", got)
 	}
 	_, r = e.click(inGuild(bob), msg, "I did it")
-	if got := labels(r.Message); got[0] != "I did it (2)" {
+	if got := labels(r.Message); got[len(got)-1] != "I did it (2)" {
 		t.Fatalf("after a second person: %v", got)
 	}
 

@@ -68,6 +68,7 @@ func TestDeliverByDM(t *testing.T) {
 		t.Fatalf("after a repeated send: %d DMs and %d nonce repeats, want 3 and 1", n, e.fake.NonceRepeats())
 	}
 	wantText(t, dms[0], "Time to stretch")
+	wantPicture(t, dms[0], "-640.png")
 	wantText(t, dms[2], "late")
 	buttonID(t, dms[0], "Snooze")
 	if n := countRequests(e.fake, "POST", "/users/@me/channels"); n != 1 {
@@ -100,9 +101,10 @@ func TestDeliverToChannelMentionsOnlyOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := e.fake.Messages(channelID)
-	if len(msgs) != 1 || !strings.HasPrefix(msgs[0].Content, "<@"+aliceID+">") {
+	if len(msgs) != 1 || !strings.HasPrefix(strings.TrimSpace(text(msgs[0])), "<@"+aliceID+">") {
 		t.Fatalf("channel messages: %+v", msgs)
 	}
+	wantPicture(t, msgs[0], "-640.png")
 	var am map[string]any
 	for _, r := range e.fake.Requests() {
 		if r.Method == "POST" && r.Path == "/channels/"+channelID+"/messages" {

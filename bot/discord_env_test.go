@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -60,6 +61,8 @@ type envOptions struct {
 	fake    discordtest.Options
 	guildID string // DiscordConfig.GuildID
 	shards  int
+	// noPictures leaves the stretch pictures off the cards.
+	noPictures bool
 }
 
 // testLogger logs to the test output with -v and DEBUG_LOG=1, else nowhere.
@@ -97,7 +100,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 			return err
 		},
 	})
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}, NoPictures: o.noPictures})
 	if err != nil {
 		t.Fatalf("bot: %v", err)
 	}
@@ -246,17 +249,12 @@ func (e *env) click(o discordtest.Origin, msg discordtest.Message, label string)
 // with it).
 func buttonID(t testing.TB, msg discordtest.Message, label string) string {
 	t.Helper()
-	for _, row := range msg.Components {
-		for _, b := range row.Components {
-			if b.Label == label {
-				return b.CustomID
-			}
-		}
-	}
-	for _, row := range msg.Components {
-		for _, b := range row.Components {
-			if strings.HasPrefix(b.Label, label) {
-				return b.CustomID
+	for _, exact := range []bool{true, false} {
+		for _, row := range rows(msg) {
+			for _, b := range row.Components {
+				if b.Label == label || !exact && strings.HasPrefix(b.Label, label) {
+					return b.CustomID
+				}
 			}
 		}
 	}
@@ -264,9 +262,27 @@ func buttonID(t testing.TB, msg discordtest.Message, label string) string {
 	return ""
 }
 
+// rows returns the action rows of a message, top-level or inside a
+// Components V2 container.
+func rows(msg discordtest.Message) []discordtest.Component {
+	var out []discordtest.Component
+	var walk func([]discordtest.Component)
+	walk = func(cs []discordtest.Component) {
+		for _, c := range cs {
+			if c.Type == 1 {
+				out = append(out, c)
+			} else {
+				walk(c.Components)
+			}
+		}
+	}
+	walk(msg.Components)
+	return out
+}
+
 func labels(msg discordtest.Message) []string {
 	var out []string
-	for _, row := range msg.Components {
+	for _, row := range rows(msg) {
 		for _, b := range row.Components {
 			out = append(out, b.Label)
 		}
@@ -275,7 +291,8 @@ func labels(msg discordtest.Message) []string {
 }
 
 // text is everything readable in a message: content, titles, descriptions,
-// fields and footers.
+// fields and footers of embeds, and the text displays of a Components V2
+// message.
 func text(m discordtest.Message) string {
 	var b strings.Builder
 	b.WriteString(m.Content + "\n")
@@ -288,7 +305,101 @@ func text(m discordtest.Message) string {
 			b.WriteString(e.Footer.Text + "\n")
 		}
 	}
+	var walk func([]discordtest.Component)
+	walk = func(cs []discordtest.Component) {
+		for _, c := range cs {
+			if c.Type == 10 {
+				b.WriteString(c.Content + "\n")
+			}
+			walk(c.Components)
+		}
+	}
+	walk(m.Components)
 	return b.String()
+}
+
+// cardTitle is the title of a message's first card: its embed's title, or
+// the "### " heading of a Components V2 container.
+func cardTitle(t testing.TB, m discordtest.Message) string {
+	t.Helper()
+	if len(m.Embeds) > 0 {
+		return m.Embeds[0].Title
+	}
+	for _, c := range m.Components {
+		if c.Type != 17 {
+			continue
+		}
+		for _, in := range c.Components {
+			for _, td := range append([]discordtest.Component{in}, in.Components...) {
+				if td.Type == 10 && strings.HasPrefix(td.Content, "### ") {
+					title, _, _ := strings.Cut(strings.TrimPrefix(td.Content, "### "), "\n")
+					return title
+				}
+			}
+		}
+	}
+	t.Fatalf("message has no card: %+v", m)
+	return ""
+}
+
+// picture is a picture a message shows: in a media gallery or as a
+// thumbnail, with its alt text.
+type picture struct {
+	URL, Alt  string
+	Thumbnail bool
+}
+
+func picturesOf(m discordtest.Message) []picture {
+	var out []picture
+	var walk func([]discordtest.Component)
+	walk = func(cs []discordtest.Component) {
+		for _, c := range cs {
+			for _, it := range c.Items {
+				out = append(out, picture{URL: it.Media.URL, Alt: it.Description})
+			}
+			if a := c.Accessory; a != nil && a.Media != nil {
+				out = append(out, picture{URL: a.Media.URL, Alt: a.Description, Thumbnail: true})
+			}
+			walk(c.Components)
+		}
+	}
+	walk(m.Components)
+	return out
+}
+
+// wantPicture checks that a message is a Components V2 card showing at
+// least one picture whose name ends in suffix, with alt text, uploaded with
+// the message as a PNG under 60 KB.
+func wantPicture(t testing.TB, m discordtest.Message, suffix string) {
+	t.Helper()
+	if !m.ComponentsV2() || m.Content != "" || len(m.Embeds) != 0 {
+		t.Fatalf("not a Components V2 message (flags %d, content %q, %d embeds)", m.Flags, m.Content, len(m.Embeds))
+	}
+	ps := picturesOf(m)
+	if len(ps) == 0 {
+		t.Fatalf("message shows no picture: %s", text(m))
+	}
+	for _, p := range ps {
+		name, ok := strings.CutPrefix(p.URL, "attachment://")
+		if !ok || !strings.HasSuffix(name, suffix) {
+			t.Fatalf("picture %q, want attachment://…%s", p.URL, suffix)
+		}
+		if len(p.Alt) < 20 {
+			t.Fatalf("picture %s has alt text %q", name, p.Alt)
+		}
+		found := false
+		for _, f := range m.Files {
+			if f.Name == name {
+				found = true
+				if !bytes.HasPrefix(f.Data, []byte("\x89PNG")) || len(f.Data) > 60<<10 {
+					t.Fatalf("%s: %d bytes, not a PNG under 60 KB", name, len(f.Data))
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("picture %s is not uploaded with the message (files %v)", name, m.Files)
+		}
+	}
 }
 
 // wantType checks a response's callback type and ephemerality.

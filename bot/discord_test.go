@@ -156,25 +156,29 @@ func TestStretchNowFlow(t *testing.T) {
 	_, r := e.run(inv(inGuild(alice), "stretch now"))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
 	msg := r.Message
-	if len(msg.Embeds) != 1 {
-		t.Fatalf("%d embeds, want 1", len(msg.Embeds))
-	}
-	first := msg.Embeds[0].Title
+	// The card is a Components V2 message with the pose's picture.
+	wantPicture(t, msg, "-640.png")
+	first := cardTitle(t, msg)
 	wantText(t, msg, "Steps", "Hold")
 	for _, l := range []string{"Start", "Done", "Skip"} {
 		buttonID(t, msg, l)
 	}
-	if len(msg.Components) < 2 {
+	if len(rows(msg)) < 2 {
 		t.Fatalf("no variant buttons: %v", labels(msg))
 	}
 
-	// Start: the same (ephemeral) message turns into a live countdown.
+	// Start: the same (ephemeral) message turns into a live countdown,
+	// with the picture small beside it.
 	_, r = e.click(inGuild(alice), msg, "Start")
 	wantType(t, r, discordtest.CallbackUpdateMessage, true)
 	if r.Message.ID != msg.ID {
 		t.Fatal("Start did not update the message it is on")
 	}
 	wantText(t, r.Message, "<t:", ":R>")
+	wantPicture(t, r.Message, "-256.png")
+	if ps := picturesOf(r.Message); !ps[0].Thumbnail {
+		t.Errorf("the countdown shows its picture in a gallery, want a thumbnail: %+v", ps)
+	}
 	msg = r.Message
 	if strings.Contains(text(msg), "side 1 of 2") {
 		_, r = e.click(inGuild(alice), msg, "Other side")
@@ -187,8 +191,11 @@ func TestStretchNowFlow(t *testing.T) {
 	_, r = e.click(inGuild(alice), msg, "Done")
 	wantType(t, r, discordtest.CallbackUpdateMessage, true)
 	wantText(t, r.Message, "logged", "Streak: 1 day")
-	if len(r.Message.Embeds) != 0 {
-		t.Errorf("Done left the countdown card in place")
+	if strings.Contains(text(r.Message), "<t:") || len(picturesOf(r.Message)) != 0 || len(r.Message.Attachments) != 0 {
+		t.Errorf("Done left the countdown card in place: %+v", r.Message)
+	}
+	if !r.Message.ComponentsV2() || r.Message.Content != "" {
+		t.Errorf("Done's edit of a Components V2 card is not one itself (flags %d, content %q)", r.Message.Flags, r.Message.Content)
 	}
 	comps, err := e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour))
 	if err != nil || len(comps) != 1 || comps[0].Source != stretchbot.SourceButton {
@@ -199,21 +206,22 @@ func TestStretchNowFlow(t *testing.T) {
 	// the variant.
 	_, r = e.click(inGuild(alice), r.Message, "Another stretch")
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
-	second := r.Message.Embeds[0].Title
+	second := cardTitle(t, r.Message)
 	if second == first {
 		t.Errorf("the rotation showed %q twice in a row", first)
 	}
 	_, r = e.click(inGuild(alice), r.Message, "Skip")
 	wantType(t, r, discordtest.CallbackUpdateMessage, true)
-	if got := r.Message.Embeds[0].Title; got == second {
+	if got := cardTitle(t, r.Message); got == second {
 		t.Errorf("Skip showed the same stretch %q again", got)
 	}
 	msg = r.Message
-	if len(msg.Components) > 1 {
-		variant := msg.Components[1].Components[0]
+	if rs := rows(msg); len(rs) > 1 {
+		variant := rs[1].Components[0]
 		_, r = e.click(inGuild(alice), msg, variant.Label)
 		wantType(t, r, discordtest.CallbackUpdateMessage, true)
-		if r.Message.Embeds[0].Title == msg.Embeds[0].Title {
+		wantPicture(t, r.Message, "-640.png")
+		if cardTitle(t, r.Message) == cardTitle(t, msg) {
 			t.Errorf("variant button %q did not change the stretch", variant.Label)
 		}
 	}

@@ -32,6 +32,7 @@ const (
 	maxChoiceText     = 100
 	maxCommandDesc    = 100
 	maxCommandOptions = 25
+	maxAltText        = 1024 // attachment and media descriptions
 )
 
 // flagEphemeral is Discord's EPHEMERAL message flag.
@@ -67,6 +68,9 @@ type rendered struct {
 	// attachments describe files (alt text), in the order of files.
 	attachments []attachment
 	mentions    *discordgo.MessageAllowedMentions
+	// v2 says the parts are a Components V2 message: no content and no
+	// embeds, everything in components.
+	v2 bool
 }
 
 // attachment is a message's attachment entry. discordgo v0.29's
@@ -78,8 +82,14 @@ type attachment struct {
 	Description string `json:"description,omitempty"`
 }
 
-// render turns a Reply into Discord message parts within Discord's limits.
-func render(r Reply) rendered {
+// render turns a Reply into Discord message parts within Discord's limits:
+// a Components V2 message when a card shows a picture, or when the reply
+// edits a message that already is one (onV2), since that flag can never be
+// taken off a message again.
+func render(r Reply, onV2 bool) rendered {
+	if onV2 || needsV2(r) {
+		return renderV2(r)
+	}
 	// Empty lists, not null, so that an update clears what it replaces.
 	out := rendered{content: clip(r.Content, maxContent), embeds: []*discordgo.MessageEmbed{}}
 	// The 6000-character total is per message: later cards get what the
@@ -94,17 +104,31 @@ func render(r Reply) rendered {
 		out.embeds = append(out.embeds, e)
 	}
 	out.components = renderRows(r.Rows)
-	for i, f := range r.Files {
-		out.files = append(out.files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
-		out.attachments = append(out.attachments, attachment{ID: i, Filename: f.Name, Description: clip(f.Description, 1024)})
-	}
-	// No mention pings unless the Reply names its one user: user-typed text
-	// (names of things, time zones) can never ping @everyone or a role.
-	out.mentions = &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
-	if r.Mention != "" {
-		out.mentions.Users = []string{r.Mention}
-	}
+	out.files, out.attachments = renderFiles(r.Files)
+	out.mentions = allowedMentions(r)
 	return out
+}
+
+// renderFiles turns files into uploads and their attachment entries.
+func renderFiles(fs []File) ([]*discordgo.File, []attachment) {
+	var files []*discordgo.File
+	var atts []attachment
+	for i, f := range fs {
+		files = append(files, &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(f.Data)})
+		atts = append(atts, attachment{ID: i, Filename: f.Name, Description: clip(f.Description, maxAltText)})
+	}
+	return files, atts
+}
+
+// allowedMentions pings nobody unless the Reply names its one user: text
+// people typed (names of things, time zones) can never ping @everyone or a
+// role.
+func allowedMentions(r Reply) *discordgo.MessageAllowedMentions {
+	m := &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+	if r.Mention != "" {
+		m.Users = []string{r.Mention}
+	}
+	return m
 }
 
 // renderCard renders a Card as an embed, clipped to the per-field limits and
@@ -126,8 +150,11 @@ func renderCard(c Card, budget int) *discordgo.MessageEmbed {
 	if c.Footer != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: clip(c.Footer, maxFooter)}
 	}
-	if c.Image != "" {
-		e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + c.Image}
+	if len(c.Images) > 0 {
+		e.Image = &discordgo.MessageEmbedImage{URL: "attachment://" + c.Images[0]}
+	}
+	if c.Thumbnail != "" {
+		e.Thumbnail = &discordgo.MessageEmbedThumbnail{URL: "attachment://" + c.Thumbnail}
 	}
 	for embedSize(e) > budget && len(e.Fields) > 0 {
 		e.Fields = e.Fields[:len(e.Fields)-1]

@@ -173,6 +173,12 @@ func TestHTTPInteractionsSlowCommandIsDeferredThenEdited(t *testing.T) {
 	if len(edit.Files) != 1 {
 		t.Errorf("the edit carries %d files, want the chart", len(edit.Files))
 	}
+	// The chart sits in a media gallery: the edit turns the deferred
+	// answer into a Components V2 message, content and embeds null.
+	eb, _ := edit.Body.(map[string]any)
+	if flags, _ := eb["flags"].(float64); int(flags)&(1<<15) == 0 || eb["content"] != nil || eb["embeds"] != nil {
+		t.Errorf("the edit is not a Components V2 message: flags %v, content %v, embeds %v", eb["flags"], eb["content"], eb["embeds"])
+	}
 }
 
 func TestHTTPInteractionsRefuseBadSignatures(t *testing.T) {

@@ -56,6 +56,9 @@ type Reply struct {
 	// Mention is the user a channel message is for; the transport makes the
 	// mention ping only that user.
 	Mention string
+	// Silent messages arrive without a notification (a reminder in the
+	// person's quiet hours, when they chose that).
+	Silent bool
 	// Countdown is a hold the message counts down to. Discord shows it
 	// through the relative timestamp in the text; the console ticks it.
 	Countdown *Countdown
@@ -68,14 +71,19 @@ type Countdown struct {
 	Done string
 }
 
-// Card is a block of formatted text (a Discord embed).
+// Card is a block of formatted text with, optionally, pictures: files of
+// the same Reply, named here and described by their alt text.
 type Card struct {
 	Title       string
 	Description string
 	Color       int
 	Fields      []Field
 	Footer      string
-	Image       string // name of a File to show inside the card
+	// Images are names of Files shown large inside the card.
+	Images []string
+	// Thumbnail is the name of a File shown small beside the title and
+	// description.
+	Thumbnail string
 }
 
 // Field is a titled paragraph of a Card.
@@ -109,6 +117,9 @@ type File struct {
 	ContentType string
 	Data        []byte
 	Description string // alt text
+	// Picture marks a stretch picture: the same bytes every time it is
+	// sent under this name, so a transport may keep a single copy.
+	Picture bool
 }
 
 // Choice is one autocomplete suggestion.

@@ -14,7 +14,7 @@ func (b *Bot) privacyExport(ctx context.Context, in Interaction) (Reply, error) 
 	}
 	return Reply{
 		Ephemeral: true,
-		Content:   "Here is everything stretchbot stores about you. The format is described in docs/privacy.md.",
+		Content:   "Here is everything stretchbot stores about you. The lines at the top of the file explain its fields.",
 		Files:     []File{{Name: "stretchbot-export.json", ContentType: "application/json", Data: data, Description: "Your stretchbot data as JSON"}},
 	}, nil
 }

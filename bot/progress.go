@@ -57,18 +57,51 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 		if err != nil {
 			b.log.WarnContext(ctx, "render chart", "user", in.UserID, "err", err)
 		} else {
-			active := 0
-			for _, d := range st.Days {
-				if d.Count > 0 {
-					active++
-				}
-			}
-			r.Files = []File{{Name: "stretches.png", ContentType: "image/png", Data: png,
-				Description: fmt.Sprintf("Bar chart of stretches per day over the last %s: %s, %d today.", stretchbot.Count(n, stretchbot.NounDay), stretchbot.Count(active, stretchbot.NounActiveDay), st.Today)}}
-			r.Cards[0].Image = "stretches.png"
+			r.Files = []File{{Name: "stretches.png", ContentType: "image/png", Data: png, Description: chartAlt(st)}}
+			r.Cards[0].Images = []string{"stretches.png"}
 		}
 	}
 	return r, nil
+}
+
+// chartAlt describes the chart in numbers for people who cannot see it:
+// "Bar chart: 12 stretches in the last 7 days, most on Monday: 4."
+func chartAlt(st stretchbot.Stats) string {
+	total, most := 0, 0
+	for _, d := range st.Days {
+		total += d.Count
+		most = max(most, d.Count)
+	}
+	span := "the last " + stretchbot.Count(len(st.Days), stretchbot.NounDay)
+	if total == 0 {
+		return "Bar chart of " + span + ": no stretches yet."
+	}
+	var top []string
+	for _, d := range st.Days {
+		if d.Count == most {
+			top = append(top, dayName(d.Day, len(st.Days)))
+		}
+	}
+	var peak string
+	switch {
+	case len(top) == 1:
+		peak = fmt.Sprintf("most on %s: %d", top[0], most)
+	case len(top) <= 3:
+		peak = fmt.Sprintf("most on %s and %s: %d each", strings.Join(top[:len(top)-1], ", "), top[len(top)-1], most)
+	default:
+		peak = fmt.Sprintf("at most %d a day, on %s", most, stretchbot.Count(len(top), stretchbot.NounDay))
+	}
+	return fmt.Sprintf("Bar chart: %s in %s, %s.", stretchbot.Count(total, stretchbot.NounStretch), span, peak)
+}
+
+// dayName names a day of a chart: its weekday within a week, which is how
+// the chart labels it, or weekday and date over longer spans.
+func dayName(d stretchbot.Day, span int) string {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	if span <= 7 {
+		return t.Format("Monday")
+	}
+	return t.Format("Monday 2 January")
 }
 
 // lastWeek renders the last seven days as "Mon 2 · Tue 0 · …".

@@ -3,12 +3,25 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+)
+
+// Texts of /stretch remind, in one place.
+const (
+	textWhichZone         = "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone."
+	textOnceHasNoDays     = "A one-time reminder has no days. Leave out days:, or give a time of day such as 7:30 for one that repeats."
+	textDuplicateReminder = "You already have that reminder: #%d, %s, %s. `/stretch remind list` shows them all."
+	textReminderSet       = "⏰ Reminder #%d set: %s, %s."
+	textOnceSet           = "⏰ One-time reminder #%d set: %s, %s."
+	textNextOne           = "\nNext one: %s (%s)."
+	textPausedNow         = "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
+	textItsStretches      = "\nFilters: %s"
 )
 
 // addSchedule stores a new schedule and arms it. If arming fails the stored
@@ -26,66 +39,94 @@ func (b *Bot) addSchedule(ctx context.Context, s *stretchbot.Schedule) error {
 	return nil
 }
 
-// timeAndDays reads the time, days and time zone options shared by
-// reminders and breaks. The zone falls back to the user's saved one.
-func (b *Bot) timeAndDays(ctx context.Context, in Interaction) (spec string, loc *time.Location, err error) {
-	h, m, err := stretchbot.ParseTimeOfDay(in.Option("time"))
-	if err != nil {
-		return "", nil, err
-	}
-	days, err := stretchbot.ParseDays(in.Option("days"))
-	if err != nil {
-		return "", nil, err
-	}
+// whenOptions reads the time, days and time zone options shared by
+// reminders and breaks. The zone falls back to the user's saved one; "in
+// 20 minutes" needs none. spec is the cron spec of a repeating time, ""
+// for a one-time one (w.Once).
+func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.When, spec string, loc *time.Location, err error) {
 	tz := in.Option("timezone")
 	if tz == "" {
 		u, err := b.cfg.Store.User(ctx, in.UserID)
 		if err != nil {
-			return "", nil, fmt.Errorf("load user %s: %w", in.UserID, err)
+			return w, "", nil, fmt.Errorf("load user %s: %w", in.UserID, err)
 		}
 		tz = u.TimeZone
 	}
-	if tz == "" {
-		return "", nil, stretchbot.Errorf(stretchbot.EINVALID, "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone.", b.searchHint())
+	loc = time.UTC
+	if tz != "" {
+		if loc, err = b.loadZone(tz); err != nil {
+			return w, "", nil, err
+		}
 	}
-	loc, err = b.loadZone(tz)
+	if w, err = stretchbot.ParseWhen(in.Option("time"), b.now(), loc); err != nil {
+		return w, "", nil, err
+	}
+	if tz == "" && !w.Relative {
+		return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textWhichZone, b.searchHint())
+	}
+	if w.OneTime() {
+		if in.Option("days") != "" {
+			return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textOnceHasNoDays)
+		}
+		return w, "", loc, nil
+	}
+	days, err := stretchbot.ParseDays(in.Option("days"))
 	if err != nil {
-		return "", nil, err
+		return w, "", nil, err
 	}
-	return stretchbot.DailySpec(h, m, days), loc, nil
+	return w, stretchbot.DailySpec(w.Hour, w.Minute, days), loc, nil
 }
 
 func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
-	spec, loc, err := b.timeAndDays(ctx, in)
+	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
 	}
-	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindReminder, Spec: spec, TimeZone: loc.String(), Created: b.now()}
+	f, err := filterOptions(in)
+	if err != nil {
+		return Reply{}, err
+	}
+	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindReminder, Spec: spec, TimeZone: loc.String(), Created: b.now(), Filter: f}
+	if w.OneTime() {
+		s.Kind, s.Spec, s.At = stretchbot.KindOnce, "", w.Once
+	}
 	if strings.EqualFold(in.Option("where"), "here") && in.GuildID != "" {
 		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
 	}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, "You already have that reminder: #%d, %s, %s. `/stretch remind list` shows them all.", dup.Existing.ID, dup.Existing.Describe(), b.destination(dup.Existing, in.ChannelID))
+			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, textDuplicateReminder, dup.Existing.ID, dup.Existing.Describe(), b.destination(dup.Existing, in.ChannelID))
 		}
 		return Reply{}, err
 	}
-	// Remember the zone so the next reminder needs no timezone option.
-	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-		if u.TimeZone == "" {
-			u.TimeZone = loc.String()
-		}
-		return nil
-	}); err != nil {
-		b.log.WarnContext(ctx, "remember time zone", "user", in.UserID, "err", err)
-	}
-	text := fmt.Sprintf("⏰ Reminder #%d set: %s, %s.", s.ID, s.Describe(), b.destination(s, in.ChannelID))
-	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
-		text += fmt.Sprintf("\nNext one: %s (%s).", b.full(next, loc), b.relative(next, loc))
-	}
 	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err == nil && u.RemindersPaused(b.now()) {
-		text += "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	if u, err = b.rememberKit(ctx, u, f); err != nil {
+		return Reply{}, err
+	}
+	// Remember the zone so the next reminder needs no timezone option.
+	if in.Option("timezone") != "" {
+		if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+			if u.TimeZone == "" {
+				u.TimeZone = loc.String()
+			}
+			return nil
+		}); err != nil {
+			b.log.WarnContext(ctx, "remember time zone", "user", in.UserID, "err", err)
+		}
+	}
+	text := fmt.Sprintf(textReminderSet, s.ID, s.Describe(), b.destination(s, in.ChannelID))
+	if w.OneTime() {
+		text = fmt.Sprintf(textOnceSet, s.ID, s.Describe(), b.destination(s, in.ChannelID))
+	}
+	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
+		text += fmt.Sprintf(textNextOne, b.full(next, loc), b.relative(next, loc))
+	}
+	text += fmt.Sprintf(textItsStretches, filterLine(f, u.Equipment))
+	if u.RemindersPaused(b.now()) {
+		text += textPausedNow
 	}
 	if w := b.zoneWarning(loc); w != "" {
 		text += "\n" + w
@@ -113,6 +154,22 @@ func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.S
 	return ofKind(all, kind), nil
 }
 
+// ownReminders lists the user's reminders, repeating and one-time, in
+// the order they were set.
+func (b *Bot) ownReminders(ctx context.Context, userID string) ([]stretchbot.Schedule, error) {
+	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
+	}
+	return slices.DeleteFunc(all, func(s stretchbot.Schedule) bool { return !isReminder(s) }), nil
+}
+
+// isReminder reports whether s is one of the reminders a person lists and
+// removes with /stretch remind.
+func isReminder(s stretchbot.Schedule) bool {
+	return s.Kind == stretchbot.KindReminder || s.Kind == stretchbot.KindOnce
+}
+
 // ofKind keeps the schedules of one kind, in order.
 func ofKind(all []stretchbot.Schedule, kind stretchbot.ScheduleKind) []stretchbot.Schedule {
 	var out []stretchbot.Schedule
@@ -125,7 +182,7 @@ func ofKind(all []stretchbot.Schedule, kind stretchbot.ScheduleKind) []stretchbo
 }
 
 func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
-	list, err := b.ownSchedules(ctx, in.UserID, stretchbot.KindReminder)
+	list, err := b.ownReminders(ctx, in.UserID)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -137,6 +194,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	for _, s := range list {
 		loc, _ := s.Location()
 		line := fmt.Sprintf("**#%d** %s", s.ID, s.Describe())
+		if !s.Filter.IsDefault() {
+			line += " (" + filterWords(s.Filter) + ")"
+		}
 		if s.ChannelID != "" {
 			line += " in <#" + s.ChannelID + ">"
 			if b.cfg.Console {
@@ -185,7 +245,7 @@ func (b *Bot) remindRemove(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "Give the reminder's number from /stretch remind list.")
 	}
-	if err := b.removeOwn(ctx, in.UserID, id, stretchbot.KindReminder); err != nil {
+	if err := b.removeOwn(ctx, in.UserID, id); err != nil {
 		return Reply{}, err
 	}
 	return message(fmt.Sprintf("🗑 Reminder #%d removed.", id)), nil
@@ -196,7 +256,7 @@ func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (
 	if !ok {
 		return Reply{}, customid.ErrExpired
 	}
-	if err := b.removeOwn(ctx, in.UserID, sid, stretchbot.KindReminder); err != nil {
+	if err := b.removeOwn(ctx, in.UserID, sid); err != nil {
 		return Reply{}, err
 	}
 	r, err := b.remindList(ctx, in)
@@ -208,11 +268,11 @@ func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (
 	return r, nil
 }
 
-// removeOwn deletes a schedule of the given kind owned by userID. Someone
-// else's schedule looks exactly like a missing one, so ids leak nothing.
-func (b *Bot) removeOwn(ctx context.Context, userID string, id uint64, kind stretchbot.ScheduleKind) error {
+// removeOwn deletes a reminder owned by userID. Someone else's schedule
+// looks exactly like a missing one, so ids leak nothing.
+func (b *Bot) removeOwn(ctx context.Context, userID string, id uint64) error {
 	return b.removeSchedule(ctx, id,
-		func(s stretchbot.Schedule) bool { return s.Owner == userID && s.Kind == kind },
+		func(s stretchbot.Schedule) bool { return s.Owner == userID && isReminder(s) },
 		stretchbot.Errorf(stretchbot.ENOTFOUND, "You have no reminder #%d. See /stretch remind list.", id))
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/pictures"
 )
 
 // stretchCard renders a stretch as a card.
@@ -35,27 +36,33 @@ func stretchCard(s stretchbot.Stretch) Card {
 	}
 }
 
-// stretchButtons are the buttons under a stretch: Start, Done, (Snooze,)
-// Skip, then the variants the offer allows (so no variant button leads to a
-// stretch that would then be refused).
-func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) [][]Button {
-	row := []Button{
-		{Label: "Start", ID: customid.Make(customid.Start, s.ID, owner), Style: Primary},
-		{Label: "Done", ID: customid.Make(customid.Done, s.ID, owner), Style: Success},
+// stretchButtons are the buttons under a stretch: Start, Done (not on a
+// break's card: the break's "I did it" logs it), Skip, Clear filters when
+// any are in force; the snooze choices on a reminder; then the variants
+// the offer allows (so no variant button leads to a stretch that would
+// then be refused).
+func (b *Bot) stretchButtons(s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) [][]Button {
+	tok := c.token()
+	row := []Button{{Label: "Start", ID: customid.Make(customid.Start, s.ID, c.owner, tok), Style: Primary}}
+	if !c.fromBreak {
+		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, c.owner, tok), Style: Success})
 	}
-	if snooze {
-		row = append(row, Button{Label: "Snooze " + stretchbot.HumanDuration(b.cfg.SnoozeFor), ID: customid.Make(customid.Snooze, s.ID, owner), Style: Secondary})
+	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, c.owner, tok), Style: Secondary})
+	if !c.filter.IsDefault() {
+		row = append(row, clearButton(c))
 	}
-	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, owner), Style: Secondary})
 	rows := [][]Button{row}
+	if c.reminder {
+		rows = append(rows, b.snoozeButtons(c))
+	}
 	var variants []Button
 	base := b.cfg.Catalog.Base(s)
 	if base.ID != s.ID && offer.Allows(base) {
-		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, owner), Style: Secondary})
+		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, c.owner, tok), Style: Secondary})
 	}
 	for _, v := range b.cfg.Catalog.Variants(base.ID) {
 		if v.ID != s.ID && offer.Allows(v) {
-			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, owner), Style: Secondary})
+			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, c.owner, tok), Style: Secondary})
 		}
 	}
 	if len(variants) > 5 {
@@ -67,8 +74,60 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, owner string, snooze bool, of
 	return rows
 }
 
-func (b *Bot) stretchReply(s stretchbot.Stretch, owner string, snooze bool, offer stretchbot.StretchOffer) Reply {
-	return Reply{Cards: []Card{stretchCard(s)}, Rows: b.stretchButtons(s, owner, snooze, offer)}
+// stretchReply is a stretch card: the stretch, the filters that chose it,
+// its buttons, and its picture (the one drawn for where the person is,
+// when the stretch has one per place).
+func (b *Bot) stretchReply(s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) Reply {
+	card := stretchCard(s)
+	card.Fields = append(card.Fields, Field{Name: textFiltersField, Value: filterLine(c.filter, offer.Kit())})
+	r := Reply{Cards: []Card{card}, Rows: b.stretchButtons(s, c, offer)}
+	b.addPictures(&r, s, c.filter.Position, false)
+	return r
+}
+
+// rememberKit records equipment the person chose as equipment they have,
+// and returns them as stored.
+func (b *Bot) rememberKit(ctx context.Context, u stretchbot.User, f stretchbot.Filter) (stretchbot.User, error) {
+	switch f.Equipment {
+	case "", stretchbot.EquipmentNone, stretchbot.EquipmentAll:
+		return u, nil
+	}
+	if slices.Contains(u.Equipment, f.Equipment) {
+		return u, nil
+	}
+	u, err := b.cfg.Store.UpdateUser(ctx, u.ID, func(u *stretchbot.User) error {
+		u.SaidTheyHave(f.Equipment)
+		return nil
+	})
+	if err != nil {
+		return u, fmt.Errorf("remember equipment of %s: %w", u.ID, err)
+	}
+	return u, nil
+}
+
+// addPictures attaches the pictures of s to r and shows them in its first
+// card: large inside the card, or, for a thumbnail, the first one small
+// beside the card's text.
+func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Position, thumbnail bool) {
+	if b.cfg.NoPictures || len(r.Cards) == 0 {
+		return
+	}
+	width := pictures.Large
+	if thumbnail {
+		width = pictures.Small
+	}
+	ps := pictures.For(s.ID, pos, width)
+	if thumbnail && len(ps) > 1 {
+		ps = ps[:1]
+	}
+	for _, p := range ps {
+		r.Files = append(r.Files, File{Name: p.Name, ContentType: "image/png", Data: p.PNG, Description: p.Alt, Picture: true})
+		if thumbnail {
+			r.Cards[0].Thumbnail = p.Name
+		} else {
+			r.Cards[0].Images = append(r.Cards[0].Images, p.Name)
+		}
+	}
 }
 
 // offerError is the refusal when an offer has no stretch: why, in words.
@@ -77,30 +136,30 @@ func offerError(offer stretchbot.StretchOffer) error {
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
-	var f stretchbot.Filter
-	var err error
-	if f.Position, err = stretchbot.ParsePosition(in.Option("position")); err != nil {
-		return Reply{}, err
+	c := cardState{owner: in.UserID}
+	if in.Kind == KindButton {
+		// "Another stretch" and the check-in's "Stretch now": the filters
+		// of the card it is on, if any.
+		id, err := customid.Parse(in.CustomID)
+		if err != nil {
+			return Reply{}, err
+		}
+		c = cardOf(in, id)
+	} else {
+		f, err := filterOptions(in)
+		if err != nil {
+			return Reply{}, err
+		}
+		c.filter = f
 	}
-	if f.Equipment, err = stretchbot.ParseEquipment(in.Option("equipment")); err != nil {
-		return Reply{}, err
-	}
-	f.SpasmSafe = boolOption(in, "spasm")
 	u, err := b.cfg.Store.User(ctx, in.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
-	if in.Kind == KindButton {
-		f = u.Filter // "Another stretch" keeps the last choices
-	} else if f != u.Filter {
-		if u, err = b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-			u.Filter = f
-			return nil
-		}); err != nil {
-			return Reply{}, fmt.Errorf("remember filter of %s: %w", in.UserID, err)
-		}
+	if u, err = b.rememberKit(ctx, u, c.filter); err != nil {
+		return Reply{}, err
 	}
-	offer, err := b.offer(ctx, u, f)
+	offer, err := b.offer(ctx, u, c.filter)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -113,16 +172,22 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if !ok {
 		return Reply{}, offerError(offer)
 	}
-	r := b.stretchReply(s, in.UserID, false, offer)
+	r := b.stretchReply(s, c, offer)
 	share := boolOption(in, "share") && in.Kind == KindCommand
 	r.Ephemeral = !share
 	var notes []string
-	if !share {
+	switch {
+	case share:
 		// Why stretches are left out names health answers: only for the
 		// person, never on a card shared with the channel.
+	case in.Kind == KindCommand:
 		notes = append(notes, offer.Note())
+	default:
+		// "Stretch now" and "Another stretch" buttons: the full note was
+		// on the command already; one line is enough here.
+		notes = append(notes, offer.ShortNote())
 	}
-	if f.SpasmSafe {
+	if c.filter.SpasmSafe {
 		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
 	}
 	r.Content = strings.Join(slices.DeleteFunc(notes, func(n string) bool { return n == "" }), "\n\n")
@@ -136,21 +201,12 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, err
 	}
+	c := cardOf(in, id)
 	// A card from before a check-in may show a stretch that is now held
 	// back or left out: its Start no longer starts it.
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
-	offer, err := b.offer(ctx, u, stretchbot.Filter{})
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.Allows(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
+	_, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
 	side := 1
 	if id.Action == customid.Side {
@@ -160,30 +216,40 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 		}
 		side = n
 	}
-	now := b.now()
-	end := now.Add(time.Duration(s.HoldMax) * time.Second)
-	tz := b.userLocation(ctx, in.UserID)
-	card := Card{Title: s.Name, Color: colorStretch}
-	which := ""
-	if s.PerSide {
-		which = fmt.Sprintf(" — side %d of 2", side)
-		card.Title += which
-	}
-	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
-		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, tz), s.Breathing)
+	card, countdown := b.holdCard(ctx, in.UserID, s, side)
+	tok := c.token()
 	var row []Button
-	countdown := &Countdown{End: end}
-	if side < s.Sides() {
+	switch {
+	case side < s.Sides():
 		card.Footer = "When you are ready, switch to the other side."
 		countdown.Done = "Time is up: stay longer if it feels good, then switch to the other side."
-		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1)), Style: Primary})
-	} else {
+		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1), tok), Style: Primary})
+	case c.fromBreak:
+		card.Footer = textBreakDoneHint
+		countdown.Done = "Time is up: stay longer if it feels good. " + textBreakDoneHint
+	default:
 		card.Footer = "All done? Press Done to log it."
 		countdown.Done = "Time is up: stay longer if it feels good, then press Done to log it."
-		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID), Style: Success})
+		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID, tok), Style: Success})
 	}
-	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID), Style: Secondary})
-	return Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}, nil
+	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID, tok), Style: Secondary})
+	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
+	b.addPictures(&r, s, c.filter.Position, true)
+	return r, nil
+}
+
+// holdCard is the screen of one side's hold: the time left as a live
+// countdown (Discord's relative timestamp, so no per-second edits) and how
+// to breathe. The caller adds the footer and the countdown's end line.
+func (b *Bot) holdCard(ctx context.Context, userID string, s stretchbot.Stretch, side int) (Card, *Countdown) {
+	end := b.now().Add(time.Duration(s.HoldMax) * time.Second)
+	card := Card{Title: s.Name, Color: colorStretch}
+	if s.PerSide {
+		card.Title += fmt.Sprintf(" — side %d of 2", side)
+	}
+	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
+		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
+	return card, &Countdown{End: end}
 }
 
 func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
@@ -196,7 +262,7 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	return Reply{Update: true, Content: fmt.Sprintf("✅ %s logged. %s", s.Name, text),
-		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID), Style: Secondary}}}}, nil
+		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
 }
 
 // logCompletion stores a completion, moves the rotation on and returns a
@@ -232,17 +298,19 @@ func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src s
 func days(n int) string { return stretchbot.Count(n, stretchbot.NounDay) }
 
 func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	if _, err := b.stretchFromID(id.Args[0]); err != nil {
+	skipped, err := b.stretchFromID(id.Args[0])
+	if err != nil {
 		return Reply{}, err
 	}
+	c := cardOf(in, id)
 	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-		u.Remember(id.Args[0])
+		u.Remember(skipped.ID)
 		return nil
 	})
 	if err != nil {
 		return Reply{}, fmt.Errorf("skip for %s: %w", in.UserID, err)
 	}
-	offer, err := b.offer(ctx, u, u.Filter)
+	offer, err := b.offer(ctx, u, c.filter)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -253,12 +321,74 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	if !ok {
 		return Reply{}, offerError(offer)
 	}
-	if next.ID == id.Args[0] {
-		return message(stretchbot.OnlyOneText), nil
+	if next.ID == skipped.ID {
+		// Skip never shows the same stretch again: it was the only one.
+		r := message(stretchbot.OnlyOneText)
+		if !c.filter.IsDefault() {
+			r.Rows = [][]Button{{clearButton(c)}}
+		}
+		return r, nil
 	}
-	r := b.stretchReply(next, in.UserID, false, offer)
+	r := b.stretchReply(next, c, offer)
 	r.Update = true
 	return r, nil
+}
+
+// clickClear shows the next stretch with the filters cleared, in place of
+// the card.
+func (b *Bot) clickClear(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	c := cardOf(in, id)
+	c.filter = stretchbot.Filter{}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	offer, err := b.offer(ctx, u, c.filter)
+	if err != nil {
+		return Reply{}, err
+	}
+	if offer.Held() {
+		return heldReply(in.UserID), nil
+	}
+	next, ok := offer.Next(u.Recent)
+	if !ok {
+		return Reply{}, offerError(offer)
+	}
+	r := b.stretchReply(next, c, offer)
+	r.Update = true
+	return r, nil
+}
+
+// mayShow decides whether s may be shown or started for the user now. It
+// returns the user's offer (with the card's filters f), or the reply that
+// refuses s: held by an urgent check-in, or left out by a safety limit.
+// The person's own choices do not refuse a stretch they picked by button.
+func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch, f stretchbot.Filter) (stretchbot.StretchOffer, *Reply, error) {
+	u, err := b.cfg.Store.User(ctx, userID)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, fmt.Errorf("load user %s: %w", userID, err)
+	}
+	offer, err := b.offer(ctx, u, f)
+	if err != nil {
+		return stretchbot.StretchOffer{}, nil, err
+	}
+	switch {
+	case offer.Held():
+		r := heldReply(userID)
+		return offer, &r, nil
+	case !offer.Safe(s):
+		r := message(stretchbot.LeftOutText + "\n\n" + offer.Note())
+		return offer, &r, nil
+	}
+	return offer, nil, nil
+}
+
+// deref returns *r, or the zero Reply for nil.
+func deref(r *Reply) Reply {
+	if r == nil {
+		return Reply{}
+	}
+	return *r
 }
 
 func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
@@ -266,38 +396,14 @@ func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, err
 	}
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	c := cardOf(in, id)
+	offer, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	if err != nil || refusal != nil {
+		return deref(refusal), err
 	}
-	offer, err := b.offer(ctx, u, u.Filter)
-	if err != nil {
-		return Reply{}, err
-	}
-	if offer.Held() {
-		return heldReply(in.UserID), nil
-	}
-	if !offer.WithoutChoices().Allows(s) {
-		return message(stretchbot.LeftOutText + "\n\n" + offer.Note()), nil
-	}
-	r := b.stretchReply(s, in.UserID, false, offer)
+	r := b.stretchReply(s, c, offer)
 	r.Update = true
 	return r, nil
-}
-
-func (b *Bot) clickSnooze(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	if _, err := b.stretchFromID(id.Args[0]); err != nil {
-		return Reply{}, err
-	}
-	at := b.now().Add(b.cfg.SnoozeFor)
-	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindSnooze, At: at, TimeZone: "UTC", Created: b.now()}
-	if in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
-	}
-	if err := b.addSchedule(ctx, &s); err != nil {
-		return Reply{}, err
-	}
-	return Reply{Update: true, Content: fmt.Sprintf("😴 Snoozed. I'll remind you again %s.", b.relative(at, b.userLocation(ctx, in.UserID)))}, nil
 }
 
 func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {

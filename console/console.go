@@ -12,6 +12,8 @@ package console
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -348,7 +350,11 @@ func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error
 	if to.ChannelID != "" {
 		where = "channel"
 	}
-	c.printf("\n🔔 [%s]\n", where)
+	bell := "🔔"
+	if r.Silent {
+		bell, where = "🔕", where+", silent"
+	}
+	c.printf("\n%s [%s]\n", bell, where)
 	c.show(r, nil)
 	return nil
 }
@@ -392,6 +398,17 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 		writeCard(&b, card)
 	}
 	for _, f := range r.Files {
+		if f.Picture {
+			// A stretch picture: the same file every time, so it is kept
+			// once under its own name rather than saved again.
+			path, err := c.savePicture(f)
+			if err != nil {
+				fmt.Fprintf(&b, "Could not save the picture %s: %v\n", f.Name, err)
+				continue
+			}
+			fmt.Fprintf(&b, "🖼  Picture: %s\n", path)
+			continue
+		}
 		path, err := c.saveFile(f)
 		if err != nil {
 			fmt.Fprintf(&b, "Could not save %s: %v\n", f.Name, err)
@@ -559,6 +576,31 @@ func (c *Console) printLive(ctx context.Context, format string, args ...any) boo
 	}
 	fmt.Fprintf(c.out, format, args...)
 	return true
+}
+
+// PictureDir is the folder, inside the file folder, that stretch pictures
+// are kept in.
+const PictureDir = "stretchbot-pictures"
+
+// savePicture writes a card's picture to the pictures folder under its
+// own name, unless the same file is already there, and returns its
+// absolute path.
+func (c *Console) savePicture(f bot.File) (string, error) {
+	dir := filepath.Join(cmp.Or(c.opts.FileDir, "."), PictureDir)
+	path, err := filepath.Abs(filepath.Join(dir, filepath.Base(f.Name)))
+	if err != nil {
+		return "", fmt.Errorf("picture path: %w", err)
+	}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, f.Data) {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	if err := os.WriteFile(path, f.Data, 0o644); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return path, nil
 }
 
 // saveFile writes an attachment into the file folder under its own name,

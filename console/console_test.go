@@ -175,7 +175,7 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	}
 	// [b1] I've been checked by a clinician, then [c1] Stretch now.
 	out = e.type_(t, "b1", "c1")
-	if !strings.Contains(out, "Stretches and reminders are on again") || !strings.Contains(out, "Steps:") {
+	if !strings.Contains(out, "lifted the hold on your stretches and reminders") || !strings.Contains(out, "Steps:") {
 		t.Fatalf("no stretch after saying a clinician has checked:\n%s", out)
 	}
 }
@@ -296,4 +296,20 @@ func TestDoneShowsAStreakLongerThanAYear(t *testing.T) {
 	if !strings.Contains(out, "Streak: 401 days.") {
 		t.Fatalf("Done after 400 days in a row:\n%s", out)
 	}
+}
+
+func TestOneTimeReminderInTheConsole(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	out := e.type_(t, `/stretch remind set time:"in 20 minutes"`, "/stretch remind set time:noon timezone:Europe/Berlin", "/stretch remind set time:12:00")
+	for _, want := range []string{
+		"One-time reminder #1 set: once on Wed 25 Nov 2026 at 09:20 (UTC), by direct message.",
+		"Reminder #2 set: 12:00 every day (Europe/Berlin)",
+		"You already have that reminder: #2, 12:00 every day (Europe/Berlin), by direct message.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	e.clock.Set(time.Date(2026, 11, 25, 9, 20, 0, 0, time.UTC))
+	e.waitOutput(t, "Time to stretch!")
 }

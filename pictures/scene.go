@@ -167,22 +167,6 @@ func chair(x, seat, facing float64, far bool) Prop {
 	}}
 }
 
-// chairFacing is a chair seen from the front, centred at x: its back is
-// drawn behind the sitter, its seat and legs in front.
-func chairFacing(x, seat float64) (behind, front Prop) {
-	behind = Prop{farWoodColor, []shape{
-		rect(Pt{x - 34, seat}, Pt{x - 27, seat + 92}, 2),
-		rect(Pt{x + 27, seat}, Pt{x + 34, seat + 92}, 2),
-		rect(Pt{x - 34, seat + 62}, Pt{x + 34, seat + 92}, 4),
-	}}
-	front = Prop{woodColor, []shape{
-		rect(Pt{x - 38, seat - 8}, Pt{x + 38, seat}, 2),
-		rect(Pt{x - 35, floorY}, Pt{x - 28, seat - 6}, 1.5),
-		rect(Pt{x + 28, floorY}, Pt{x + 35, seat - 6}, 1.5),
-	}}
-	return behind, front
-}
-
 func join(groups ...[]Prop) []Prop {
 	var out []Prop
 	for _, g := range groups {

@@ -17,6 +17,7 @@ import (
 type Backend interface {
 	User(ctx context.Context, id string) (stretchbot.User, error)
 	UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
+	UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error)
 
 	CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error
 	CreateSchedules(ctx context.Context, ss []*stretchbot.Schedule) error
@@ -48,6 +49,10 @@ type Backend interface {
 	ExportJSON(ctx context.Context, userID string) ([]byte, error)
 	Forget(ctx context.Context, userID string) (deletedScheduleIDs []uint64, err error)
 
+	// UpdateSigningKeys reads the keys button custom_ids are signed with,
+	// lets fn replace them and stores the result, in one transaction.
+	UpdateSigningKeys(ctx context.Context, fn func([]stretchbot.SigningKey) []stretchbot.SigningKey) ([]stretchbot.SigningKey, error)
+
 	// Ready reports whether the database answers a read.
 	Ready() bool
 	Close() error
@@ -55,10 +60,31 @@ type Backend interface {
 
 var _ Backend = (*DB)(nil)
 
+// exportAbout opens the export file and explains its fields, because the
+// person who gets it on Discord cannot see docs/privacy.md (which says the
+// same at more length).
+var exportAbout = []string{
+	"This file holds every record stretchbot keeps about you.",
+	"schema: the version of this format. Times are in UTC (RFC 3339). Lists are empty, never null; settings is null if you never changed a setting.",
+	"settings.paused: empty (not paused), user (you paused), checkin (a check-in advised seeing a clinician first) or dm (Discord refused a direct message).",
+	"age_band: 0 under 16, 1 16 to 49, 2 50 to 64, 3 65 or over; -1 when a check-in ended before that question.",
+	"pain: 0 to 10; -1 when a check-in ended before that question.",
+	"tier: 0 keep stretching, 1 see a doctor soon, 2 see a doctor today, 3 get help now. rule_version: the version of the check-in rules that gave it.",
+	"filter: what a reminder's stretches are chosen from. equipment: empty (only what you said you have), all (everything), none or one item (stretches that need only that).",
+	"quiet_hours: when reminders wait or come silently; null when you have none.",
+	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
+	"source: button (Done), manual (/stretch done) or break.",
+	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",
+}
+
 // MarshalExport is the JSON file a user gets from /stretch privacy export
-// (schema in docs/privacy.md), the same for every backend.
+// (schema in docs/privacy.md), the same for every backend. It starts with
+// a few lines that explain it.
 func MarshalExport(ex Export) ([]byte, error) {
-	b, err := json.MarshalIndent(ex, "", "  ")
+	b, err := json.MarshalIndent(struct {
+		About []string `json:"about"`
+		Export
+	}{exportAbout, ex}, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode export of %s: %w", ex.UserID, err)
 	}

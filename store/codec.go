@@ -171,6 +171,10 @@ func (d *dec) byte() byte {
 
 func (d *dec) bool() bool { return d.byte() != 0 }
 
+// more reports whether the value goes on: fields added to a format later
+// are absent from values written before.
+func (d *dec) more() bool { return d.err == nil && len(d.b) > 0 }
+
 func (d *dec) str() string {
 	n := d.uvarint()
 	if d.err != nil {

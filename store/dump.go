@@ -20,6 +20,9 @@ type Sink interface {
 	ScheduleSequence(last uint64) error
 	User(u stretchbot.User) error
 	Schedule(s stretchbot.Schedule, lastFired time.Time) error
+	// Unsettled is an occurrence sent and not yet known to be delivered
+	// (store.Undelivered); the next leader resends it with the same nonce.
+	Unsettled(f stretchbot.Fired) error
 	Completion(c stretchbot.Completion) error
 	CheckIn(r stretchbot.CheckInRecord) error
 	BreakClick(c BreakClick) error
@@ -36,8 +39,7 @@ type BreakClick struct {
 // Dump hands every record to sink from one read transaction: users,
 // schedules with their last fired occurrence, completions, check-ins and
 // break clicks, each kind in key order. sink's error stops it and is
-// returned unchanged. Occurrences being sent when the bot stopped are not
-// carried over: stop the bot cleanly before moving its database.
+// returned unchanged.
 func (db *DB) Dump(ctx context.Context, sink Sink) error {
 	var sinkErr error
 	call := func(err error) error {
@@ -71,6 +73,14 @@ func (db *DB) Dump(ctx context.Context, sink Sink) error {
 				lf = timeFromKey(at)
 			}
 			return call(sink.Schedule(s, lf))
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketFiredUnsent).ForEach(func(k, v []byte) error {
+			if len(k) != 16 || len(v) != 8 {
+				return fmt.Errorf("%w: bad undelivered occurrence %x", ErrCorrupt, k)
+			}
+			return call(sink.Unsettled(stretchbot.Fired{ScheduleID: binary.BigEndian.Uint64(k), At: timeFromKey(k[8:]), Sent: timeFromKey(v)}))
 		}); err != nil {
 			return err
 		}

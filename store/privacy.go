@@ -14,13 +14,13 @@ import (
 // ExportSchema is the version of the Export format. It changes only when
 // a field is renamed or removed or changes meaning; new fields may appear
 // without a bump.
-const ExportSchema = 1
+const ExportSchema = 2
 
 // Export is everything the database holds about one user, as given to
 // them by `/stretch privacy export`. Its JSON form is the file they get:
 //
 //	{
-//	  "schema": 1,                       // ExportSchema
+//	  "schema": 2,                       // ExportSchema
 //	  "user_id": "123456789012345678",
 //	  "settings": {...} | null,          // ExportSettings; null if never stored
 //	  "schedules": [...],                // ExportSchedule: every schedule they own
@@ -50,13 +50,22 @@ type ExportSettings struct {
 	DMChannelID         string         `json:"dm_channel_id"`
 	Notice              string         `json:"pending_notice"`
 	Recent              []string       `json:"recent_stretches"` // newest last
-	Filter              ExportFilter   `json:"stretch_filter"`   // choices of the last /stretch now
+	Equipment           []string       `json:"equipment_you_have"`
+	Quiet               *ExportQuiet   `json:"quiet_hours"` // null: none
 }
 
-// ExportFilter is the choice of the last /stretch now; empty means any.
+// ExportQuiet is a user's quiet hours, in their time zone.
+type ExportQuiet struct {
+	From   string `json:"from"` // "22:00"
+	To     string `json:"to"`   // "07:00"
+	Silent bool   `json:"silent"`
+}
+
+// ExportFilter is what a reminder's stretches are chosen from; empty
+// means the default.
 type ExportFilter struct {
 	Position  string `json:"position"`  // "", floor, bed, chair or standing
-	Equipment string `json:"equipment"` // "", none, strap, ball or chair
+	Equipment string `json:"equipment"` // "" (what you have), none, strap, ball, chair or all
 	SpasmSafe bool   `json:"spasm_safe"`
 }
 
@@ -68,15 +77,16 @@ type ExportProfile struct {
 
 // ExportSchedule is one schedule the user owns.
 type ExportSchedule struct {
-	ID        uint64    `json:"id"`
-	Kind      string    `json:"kind"` // "reminder", "break", "snooze" or "checkin"
-	GuildID   string    `json:"guild_id,omitempty"`
-	ChannelID string    `json:"channel_id,omitempty"` // empty: by DM
-	Spec      string    `json:"cron_spec,omitempty"`
-	At        time.Time `json:"at"` // one-shot schedules; zero otherwise
-	TimeZone  string    `json:"time_zone"`
-	Paused    bool      `json:"paused"`
-	Created   time.Time `json:"created"`
+	ID        uint64       `json:"id"`
+	Kind      string       `json:"kind"` // "reminder", "once", "break", "snooze" or "checkin"
+	GuildID   string       `json:"guild_id,omitempty"`
+	ChannelID string       `json:"channel_id,omitempty"` // empty: by DM
+	Spec      string       `json:"cron_spec,omitempty"`
+	At        time.Time    `json:"at"` // one-shot schedules; zero otherwise
+	TimeZone  string       `json:"time_zone"`
+	Paused    bool         `json:"paused"`
+	Created   time.Time    `json:"created"`
+	Filter    ExportFilter `json:"filter"`
 }
 
 // ExportCompletion is one stretch the user did.
@@ -194,8 +204,12 @@ func (db *DB) ExportJSON(ctx context.Context, userID string) ([]byte, error) {
 // keeps firing, no longer names them, and is not in deletedScheduleIDs.
 // An ownerless break stays valid for UpdateSchedule.
 //
-// Afterwards no key or value in any bucket contains the user ID. A write
-// about the user racing with Forget (a click in flight) may land after it.
+// Afterwards no key or value in any bucket contains the user ID, and the
+// pages that held their records are overwritten with zeros
+// (ScrubFreePages), so nothing of them can be read back from the file
+// either; should that step fail, the bot's sweeper repeats it within
+// hours. Deliveries write through UpdateKnownUser, so one in flight cannot
+// store the user again; a click of their own in flight may.
 func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []uint64, err error) {
 	if err := checkID("user", userID); err != nil {
 		return nil, err
@@ -259,6 +273,9 @@ func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []u
 	if err != nil {
 		return nil, fmt.Errorf("forget user %s: %w", userID, err)
 	}
+	// Best effort: the deletion above stands either way, and the sweeper
+	// scrubs again.
+	_, _ = db.ScrubFreePages(context.WithoutCancel(ctx))
 	return deletedScheduleIDs, nil
 }
 
@@ -267,8 +284,13 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 	st := &ExportSettings{
 		TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
 		LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
-		Notice: u.Notice, Recent: append([]string{}, u.Recent...),
-		Filter: ExportFilter{Position: string(u.Filter.Position), Equipment: string(u.Filter.Equipment), SpasmSafe: u.Filter.SpasmSafe},
+		Notice: u.Notice, Recent: append([]string{}, u.Recent...), Equipment: []string{},
+	}
+	for _, e := range u.Equipment {
+		st.Equipment = append(st.Equipment, string(e))
+	}
+	if q := u.Quiet; q != nil {
+		st.Quiet = &ExportQuiet{From: stretchbot.Clock(q.From), To: stretchbot.Clock(q.To), Silent: q.Silent}
 	}
 	if u.Profile != nil {
 		st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
@@ -281,5 +303,6 @@ func exportSchedule(s stretchbot.Schedule) ExportSchedule {
 	return ExportSchedule{
 		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
 		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
+		Filter: ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
 	}
 }

@@ -414,7 +414,9 @@ func schedulesByIndex(tx *bolt.Tx, index []byte, id string) ([]stretchbot.Schedu
 
 // encodeSchedule writes version 1 of a schedule: compact binary, because
 // a bot may hold a million of them and reads them all at every start.
-// The ID is the key and is not repeated.
+// The ID is the key and is not repeated. Fields added later go at the end,
+// written only when set, so older values still read (and cost nothing
+// more).
 func encodeSchedule(s stretchbot.Schedule) []byte {
 	e := newEnc()
 	e.uvarint(uint64(s.Kind))
@@ -426,6 +428,12 @@ func encodeSchedule(s stretchbot.Schedule) []byte {
 	e.str(s.TimeZone)
 	e.time(s.At)
 	e.time(s.Created)
+	// Added later: a value that ends here has no filter.
+	if s.Filter != (stretchbot.Filter{}) {
+		e.str(string(s.Filter.Position))
+		e.str(string(s.Filter.Equipment))
+		e.bool(s.Filter.SpasmSafe)
+	}
 	return e.b
 }
 
@@ -445,6 +453,11 @@ func decodeSchedule(k, v []byte) (stretchbot.Schedule, error) {
 	s.TimeZone = d.str()
 	s.At = d.time()
 	s.Created = d.time()
+	if d.more() {
+		s.Filter.Position = stretchbot.Position(d.str())
+		s.Filter.Equipment = stretchbot.Equipment(d.str())
+		s.Filter.SpasmSafe = d.bool()
+	}
 	if d.err != nil {
 		return stretchbot.Schedule{}, fmt.Errorf("decode schedule %d: %w", id, d.err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -50,6 +51,10 @@ type DB struct {
 	bolt    *bolt.DB
 	path    string
 	observe func(kind string, d time.Duration)
+	// readers is held shared by every read transaction, so that
+	// ScrubFreePages can start its own at a moment when none is open
+	// (see scrub.go).
+	readers sync.RWMutex
 }
 
 // Bucket names. They are stored in the file; never rename one.
@@ -358,6 +363,8 @@ func (db *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 		return err
 	}
 	defer db.timed("view", time.Now())
+	db.readers.RLock()
+	defer db.readers.RUnlock()
 	return guardCall(func() error { return db.bolt.View(guardTx(fn)) })
 }
 

@@ -33,6 +33,19 @@ func (db *DB) User(ctx context.Context, id string) (stretchbot.User, error) {
 // fn cannot change the ID. An error from fn aborts the update and is
 // returned unchanged. fn runs exactly once and must not use db.
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error) {
+	return db.updateUser(ctx, id, false, fn)
+}
+
+// UpdateKnownUser is UpdateUser for writes that must never bring a user
+// back: it changes only a user the store knows (one with stored settings
+// or a schedule) and returns an ENOTFOUND error for anyone else, storing
+// nothing. Deliveries write through it, so one in flight while its user
+// runs Forget cannot store anything of them again.
+func (db *DB) UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error) {
+	return db.updateUser(ctx, id, true, fn)
+}
+
+func (db *DB) updateUser(ctx context.Context, id string, knownOnly bool, fn func(*stretchbot.User) error) (stretchbot.User, error) {
 	if err := checkID("user", id); err != nil {
 		return stretchbot.User{}, err
 	}
@@ -41,6 +54,9 @@ func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.Use
 		fnErr error
 	)
 	err := db.update(ctx, func(tx *bolt.Tx) error {
+		if knownOnly && tx.Bucket(bucketUsers).Get([]byte(id)) == nil && len(scheduleIDs(tx, bucketByOwner, id)) == 0 {
+			return UnknownUser(id)
+		}
 		var err error
 		if u, err = getUser(tx, id); err != nil {
 			return err
@@ -58,6 +74,12 @@ func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.Use
 		return stretchbot.User{}, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// UnknownUser is the error of UpdateKnownUser for a user the store does
+// not know.
+func UnknownUser(id string) error {
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "No user %s is stored.", id)
 }
 
 func getUser(tx *bolt.Tx, id string) (stretchbot.User, error) {

@@ -14,6 +14,10 @@ func TestParseCustomID(t *testing.T) {
 		Make(Break, "7", "1790000000"),
 		Make(CheckIn, "123456789012345678", "1300x", "1"),
 		Make(Forget, "123456789012345678"),
+		Make(Start, "knee-hug", "123456789012345678", "cb1"),
+		Make(Skip, "knee-hug", "123456789012345678", "xx0b"),
+		Make(Later, "123456789012345678", "1h", "xx0"),
+		Make(Routine, "123456789012345678", "0a3", "1", "2", "0", "done"),
 	}
 	for _, s := range valid {
 		c, err := Parse(s)
@@ -27,7 +31,7 @@ func TestParseCustomID(t *testing.T) {
 	}
 	invalid := []string{
 		"", "v1", "v1:", "v2:start:knee-hug:1", "v1:start:knee-hug", "v1:start:knee-hug:1:extra",
-		"v1:nope:a:b", "v1:start::1", strings.Repeat("x", 101), "start:knee-hug:1", "v1:done:a:b:c",
+		"v1:nope:a:b", "v1:start::1", "v1:skip:a:1:zz0", "v1:skip:a:1:xx0:b", strings.Repeat("x", 101), "start:knee-hug:1", "v1:done:a:b:c",
 	}
 	for _, s := range invalid {
 		_, err := Parse(s)
@@ -70,4 +74,27 @@ func FuzzParseCustomID(f *testing.F) {
 		}
 		c.Owner()
 	})
+}
+
+func TestCardState(t *testing.T) {
+	f := stretchbot.Filter{Position: stretchbot.PositionChair, Equipment: stretchbot.EquipmentBall, SpasmSafe: true}
+	for _, fromBreak := range []bool{false, true} {
+		id, err := Parse(Make(Skip, "knee-hug", "1", MakeCard(f, fromBreak)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotBreak, ok := ParseCard(id.Card())
+		if !ok || got != f || gotBreak != fromBreak || id.Owner() != "1" {
+			t.Fatalf("card %q → %+v %v %v, owner %q", id.Card(), got, gotBreak, ok, id.Owner())
+		}
+	}
+	// A button from before cards carried their state has none.
+	id, err := Parse(Make(Skip, "knee-hug", "1"))
+	if err != nil || id.Card() != "" {
+		t.Fatalf("old button: %+v, %v", id, err)
+	}
+	// The longest card button fits Discord, with room to spare.
+	if n := len(Make(Side, strings.Repeat("s", 32), strings.Repeat("9", 20), "2", MakeCard(f, true))); n > 75 {
+		t.Fatalf("side custom_id with a card is %d characters", n)
+	}
 }

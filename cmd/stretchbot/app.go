@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/bot/customid"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
 	"github.com/stretchbot/stretchbot/store/postgres"
@@ -80,15 +81,43 @@ func openApp(cfg Config, log *slog.Logger, clock scheduler.Clock, console bool, 
 		// One process owns the file: it always leads.
 		a.sched.set(a.newScheduler(a.db))
 	}
+	keys, err := a.signingKeys(context.Background(), true)
+	if err != nil {
+		a.db.Close()
+		return nil, err
+	}
 	a.bot, err = bot.New(bot.Config{
 		Store: a.db, Scheduler: a.sched, Catalog: catalog, Now: clock.Now,
 		Logger: log.With("component", "bot"), Console: console, Chart: chart,
+		NoPictures: cfg.NoImages, Keys: keys,
 	})
 	if err != nil {
 		a.db.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// signingKeys loads the keys button custom_ids are signed with. At a start
+// (rotate) it first creates the first key, or a new one when the newest is
+// due for rotation; otherwise it only reads them, to learn a key another
+// process made.
+func (a *app) signingKeys(ctx context.Context, rotate bool) (*customid.Keyring, error) {
+	now := a.clock.Now()
+	keys, err := a.db.UpdateSigningKeys(ctx, func(k []stretchbot.SigningKey) []stretchbot.SigningKey {
+		if rotate {
+			return customid.NextKeys(k, now, nil)
+		}
+		return k
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load the button signing keys: %w", err)
+	}
+	k, err := customid.NewKeyring(keys, now)
+	if err != nil {
+		return nil, fmt.Errorf("load the button signing keys: %w", err)
+	}
+	return k, nil
 }
 
 // newScheduler builds a scheduler that records into journal and delivers
@@ -241,6 +270,23 @@ func (a *app) sweepOnce(ctx context.Context) {
 		a.log.Warn("prune check-ins", "err", err)
 	} else if n > 0 {
 		a.log.Info("old check-ins deleted", "count", n)
+	}
+	// Another process sharing the database may have made a new signing
+	// key: learn it long before it starts to sign (customid.ActivateAfter).
+	if keys, err := a.signingKeys(ctx, false); err != nil {
+		a.log.Warn("reload signing keys", "err", err)
+	} else {
+		a.bot.SetSigningKeys(keys)
+	}
+	// Forget overwrites the pages it freed at once; this repeats it for a
+	// Forget whose scrub failed, so within hours nothing deleted stays
+	// readable in the file.
+	if bdb := a.bolt(); bdb != nil {
+		if n, err := bdb.ScrubFreePages(ctx); err != nil {
+			a.log.Warn("scrub free pages", "err", err)
+		} else if n > 0 {
+			a.log.Info("free pages overwritten", "count", n)
+		}
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/console"
 	"github.com/stretchbot/stretchbot/internal/logredact"
 	"github.com/stretchbot/stretchbot/store/postgres"
 )
@@ -50,7 +51,10 @@ type Config struct {
 	APIBase string // DISCORD_API_BASE, --discord-api
 	DB      string // STRETCHBOT_DB, --db
 	OutDir  string // --out (console): where charts and exports go; "" = the current folder
-	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// NoImages leaves the stretch pictures out of the console's cards
+	// (--images=false, console only); on Discord they are always shown.
+	NoImages bool
+	HTTP     string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
 	// BackupSocket is the Unix socket `stretchbot backup` copies a running
 	// bot's database through; "" = beside the database, "off" = none.
 	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
@@ -80,7 +84,7 @@ func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 // refused rather than silently ignored.
 var modeFlags = map[string][]string{
 	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "shard-ids", "log-level", "log-format"},
-	"console": {"db", "out", "grace", "shutdown-timeout", "log-level", "log-format"},
+	"console": {"db", "out", "images", "grace", "shutdown-timeout", "log-level", "log-format"},
 	"check":   {"db"},
 }
 
@@ -179,6 +183,10 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	}
 	level := str("log-level", "STRETCHBOT_LOG_LEVEL", defLevel, "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
 	format := str("log-format", "STRETCHBOT_LOG_FORMAT", "text", "text or json (STRETCHBOT_LOG_FORMAT)")
+	images := new(bool)
+	if own["images"] {
+		images = fs.Bool("images", true, "save each card's stretch picture in "+console.PictureDir+"/ inside the --out folder and print its path; false leaves pictures out")
+	}
 	if err := fs.parse(args, help); err != nil {
 		return Config{}, nil, err
 	}
@@ -186,6 +194,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	if name == "run" {
 		c.Token = Secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))
 	}
+	c.NoImages = own["images"] && !*images
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file or a postgres:// URL")

@@ -56,27 +56,9 @@ func TestFailoverThreeProcessesOnePostgres(t *testing.T) {
 	}
 	var ps []proc
 	for i := range procs {
-		var stderr syncBuffer
-		cmd := exec.Command(bin, "run")
-		cmd.Env = []string{
-			"DISCORD_TOKEN=" + fake.Token(),
-			"DISCORD_API_BASE=" + fake.URL(),
-			"STRETCHBOT_DB=" + url,
-			"STRETCHBOT_SHARDS=" + strconv.Itoa(procs),
-			"STRETCHBOT_SHARD_IDS=" + strconv.Itoa(i),
-			"STRETCHBOT_LOG_LEVEL=info",
-		}
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start process %d: %v", i, err)
-		}
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				cmd.Process.Kill()
-				cmd.Wait()
-			}
-		})
-		ps = append(ps, proc{cmd, &stderr})
+		cmd, stderr := startBot(t, fmt.Sprint("process ", i), bin, fake, url,
+			"STRETCHBOT_SHARDS="+strconv.Itoa(procs), "STRETCHBOT_SHARD_IDS="+strconv.Itoa(i))
+		ps = append(ps, proc{cmd, stderr})
 	}
 	logs := func() string {
 		var b strings.Builder

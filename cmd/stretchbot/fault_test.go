@@ -54,27 +54,7 @@ func TestKillDashNineMidBurstDeliversEachOnce(t *testing.T) {
 
 	start := func(name string) (*exec.Cmd, *syncBuffer) {
 		t.Helper()
-		var stderr syncBuffer
-		cmd := exec.Command(bin, "run")
-		// A clean environment: nothing of the developer's (a real token, an
-		// ops address) leaks into the child.
-		cmd.Env = []string{
-			"DISCORD_TOKEN=" + fake.Token(),
-			"DISCORD_API_BASE=" + fake.URL(),
-			"STRETCHBOT_DB=" + dbPath,
-			"STRETCHBOT_LOG_LEVEL=info",
-		}
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start %s: %v", name, err)
-		}
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				cmd.Process.Kill()
-				cmd.Wait()
-			}
-		})
-		return cmd, &stderr
+		return startBot(t, name, bin, fake, dbPath)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
@@ -122,6 +102,36 @@ func TestKillDashNineMidBurstDeliversEachOnce(t *testing.T) {
 	if errs := fake.ValidationErrors(); len(errs) > 0 {
 		t.Errorf("Discord would have rejected: %v", errs)
 	}
+}
+
+// startBot starts the binary's run command against the fake Discord on
+// the database db at the default request rate, with extra environment
+// settings, and
+// kills it at the end of the test if it still runs. Its stderr is
+// returned for the test to read.
+func startBot(t *testing.T, name, bin string, fake *discordtest.Fake, db string, extraEnv ...string) (*exec.Cmd, *syncBuffer) {
+	t.Helper()
+	var stderr syncBuffer
+	cmd := exec.Command(bin, "run")
+	// A clean environment: nothing of the developer's (a real token, an
+	// ops address) leaks into the child.
+	cmd.Env = append([]string{
+		"DISCORD_TOKEN=" + fake.Token(),
+		"DISCORD_API_BASE=" + fake.URL(),
+		"STRETCHBOT_DB=" + db,
+		"STRETCHBOT_LOG_LEVEL=info",
+	}, extraEnv...)
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	})
+	return cmd, &stderr
 }
 
 // seedBurst writes one one-shot reminder per channel, all due at due,

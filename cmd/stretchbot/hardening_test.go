@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
 )
 
@@ -357,5 +359,43 @@ func TestReadOnlyFileSystemIsReportedAsSuch(t *testing.T) {
 	err := dbError("/data/stretchbot.db", fmt.Errorf("open database /data/stretchbot.db: %w", store.ErrReadOnlyFS))
 	if msg := err.Error(); !strings.Contains(msg, "read-only") || strings.Contains(msg, "damaged;") || strings.Contains(msg, "Restore a backup") {
 		t.Fatalf("message: %s", msg)
+	}
+}
+
+// TestButtonsSurviveARestart: the signing key lives in the database, so a
+// button from before a restart still works after it; one from another
+// database (another key) has expired.
+func TestButtonsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	clock := scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	cfg := Config{DB: filepath.Join(dir, "x.db"), Rate: 45, Grace: time.Minute, Shutdown: time.Second}
+	open := func(path string) *app {
+		c := cfg
+		c.DB = path
+		a, err := openApp(c, slog.New(slog.DiscardHandler), clock, true, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	ctx := context.Background()
+	a := open(cfg.DB)
+	r := a.bot.Handle(ctx, bot.Interaction{Kind: bot.KindCommand, UserID: "42", Command: "stretch now", Options: map[string]string{}})
+	if len(r.Rows) == 0 || len(r.Rows[0]) < 2 {
+		t.Fatalf("no buttons: %+v", r)
+	}
+	done := r.Rows[0][1].ID
+	if err := a.close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a = open(cfg.DB)
+	defer a.close(ctx)
+	if got := a.bot.Handle(ctx, bot.Interaction{Kind: bot.KindButton, UserID: "42", CustomID: done}); !strings.Contains(got.Content, "logged") {
+		t.Fatalf("a button from before the restart: %q", got.Content)
+	}
+	other := open(filepath.Join(dir, "other.db"))
+	defer other.close(ctx)
+	if got := other.bot.Handle(ctx, bot.Interaction{Kind: bot.KindButton, UserID: "42", CustomID: done}); !strings.Contains(got.Content, "expired") {
+		t.Fatalf("a button signed with another database's key: %q", got.Content)
 	}
 }

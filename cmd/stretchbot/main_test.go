@@ -18,9 +18,17 @@ import (
 	"github.com/stretchbot/stretchbot/store"
 )
 
-// run runs the program in-process with the given stdin and environment.
+// packageDir is where go test starts, inside the repository.
+var packageDir, _ = os.Getwd()
+
+// run runs the program in-process with the given stdin and environment,
+// in a temporary folder unless the test chose one: the console saves
+// charts and pictures where it runs, never into the repository.
 func run(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	if wd, _ := os.Getwd(); wd == packageDir {
+		t.Chdir(t.TempDir())
+	}
 	var out, errOut bytes.Buffer
 	m := &Main{
 		Stdin:  strings.NewReader(stdin),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/store"
 	"github.com/stretchbot/stretchbot/store/postgres"
 )
@@ -52,7 +53,10 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "migrated %s to %s in %v: %d users, %d schedules (%d with a fired occurrence), %d completions, %d check-ins, %d break clicks\n",
-		src, pg.Name(), time.Since(start).Round(time.Millisecond), n.Users, n.Schedules, n.Fired, n.Completions, n.CheckIns, n.BreakClicks)
+	fmt.Fprintf(m.Stdout, "migrated %s to %s in %v: %s, %s (%d with a fired occurrence, %s), %s, %s, %s\n",
+		src, pg.Name(), time.Since(start).Round(time.Millisecond),
+		stretchbot.Count(n.Users, "user"), stretchbot.Count(n.Schedules, "schedule"), n.Fired,
+		stretchbot.Count(n.Unsettled, "unsettled send"), stretchbot.Count(n.Completions, "completion"),
+		stretchbot.Count(n.CheckIns, "check-in"), stretchbot.Count(n.BreakClicks, "break click"))
 	return nil
 }

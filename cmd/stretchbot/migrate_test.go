@@ -41,6 +41,22 @@ func TestMigrateBboltToPostgres(t *testing.T) {
 	if err := src.DeleteSchedule(ctx, gap.ID); err != nil {
 		t.Fatal(err)
 	}
+	// A send in flight when the bot stopped: the next leader resends it.
+	inFlight := storetest.Reminder("777777777777777777")
+	if err := src.CreateSchedule(ctx, inFlight); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.MarkFired(ctx, []stretchbot.Fired{{ScheduleID: inFlight.ID, At: storetest.T0, Sent: storetest.T0.Add(time.Second)}}); err != nil {
+		t.Fatal(err)
+	}
+	// The highest ID given was deleted: it is not given again.
+	gone := storetest.Reminder("888888888888888888")
+	if err := src.CreateSchedule(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.DeleteSchedule(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
 	if err := src.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +69,7 @@ func TestMigrateBboltToPostgres(t *testing.T) {
 	// Three users with settings; each seeds a reminder, a snooze, a break
 	// and a break of someone else (4 schedules, 2 with a fired occurrence),
 	// a completion, a check-in and two clicks (each also a completion).
-	want := "3 users, 12 schedules (6 with a fired occurrence), 9 completions, 3 check-ins, 6 break clicks"
+	want := "3 users, 13 schedules (7 with a fired occurrence, 1 unsettled send), 9 completions, 3 check-ins, 6 break clicks"
 	if !strings.Contains(out.String(), want) {
 		t.Fatalf("migrate printed %q, want the counts %q", out.String(), want)
 	}
@@ -94,6 +110,11 @@ func TestMigrateBboltToPostgres(t *testing.T) {
 	if a, b := scan(src), scan(dst); a != b {
 		t.Errorf("schedules differ after migrate:\nbbolt\n%s\npostgres\n%s", a, b)
 	}
+	ua, _ := src.Undelivered(ctx)
+	ub, _ := dst.Undelivered(ctx)
+	if len(ua) != 1 || !reflect.DeepEqual(ua, ub) {
+		t.Errorf("unsettled sends: bbolt %v, postgres %v", ua, ub)
+	}
 	sa, _ := src.BreakStats(ctx, storetest.Guild)
 	sb, _ := dst.BreakStats(ctx, storetest.Guild)
 	if !reflect.DeepEqual(sa, sb) {
@@ -105,8 +126,8 @@ func TestMigrateBboltToPostgres(t *testing.T) {
 	if err := dst.CreateSchedule(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	if s.ID != gap.ID+1 {
-		t.Errorf("first new ID after migrate = %d, want %d", s.ID, gap.ID+1)
+	if s.ID != gone.ID+1 {
+		t.Errorf("first new ID after migrate = %d, want %d", s.ID, gone.ID+1)
 	}
 
 	// A second migrate into the now used database is refused.

@@ -122,6 +122,9 @@ type Message struct {
 // Ephemeral reports whether the EPHEMERAL flag (64) is set.
 func (m Message) Ephemeral() bool { return m.Flags&64 != 0 }
 
+// ComponentsV2 reports whether the IS_COMPONENTS_V2 flag (1<<15) is set.
+func (m Message) ComponentsV2() bool { return m.Flags&messageFlagIsComponentsV2 != 0 }
+
 // Embed is a message embed (the fields the fake validates and tests read).
 type Embed struct {
 	Type        string       `json:"type,omitempty"`

@@ -529,11 +529,21 @@ func (sm *storedMessage) componentsV2() bool {
 	return flags&messageFlagIsComponentsV2 != 0
 }
 
+// editableFlags are the message flags an edit may change: SUPPRESS_EMBEDS,
+// and IS_COMPONENTS_V2, which it may set but never clear. Every other flag
+// (EPHEMERAL) stays as the message was created.
+const editableFlags = 4 | messageFlagIsComponentsV2
+
 func (sm *storedMessage) edit(body map[string]any, files []File) {
+	old, _ := asInt(sm.raw["flags"])
 	for _, k := range editable {
 		if v, ok := body[k]; ok {
 			sm.raw[k] = v
 		}
+	}
+	if v, ok := body["flags"]; ok {
+		set, _ := asInt(v)
+		sm.raw["flags"] = float64(old&^editableFlags | set&editableFlags | old&messageFlagIsComponentsV2)
 	}
 	if len(files) > 0 {
 		sm.files = files

@@ -13,7 +13,7 @@ import (
 
 // Counts says how many records of each kind a Load wrote.
 type Counts struct {
-	Users, Schedules, Fired, Completions, CheckIns, BreakClicks int
+	Users, Schedules, Fired, Unsettled, Completions, CheckIns, BreakClicks int
 }
 
 // Load fills an empty database with the records dump hands to its sink
@@ -128,7 +128,12 @@ func (l *loader) Schedule(s stretchbot.Schedule, lastFired time.Time) error {
 		return nil
 	}
 	l.n.Fired++
-	return l.add("fired", []string{"schedule_id", "at_ns"}, int64(s.ID), ns(lastFired))
+	return l.add("fired_last", []string{"schedule_id", "at_ns"}, int64(s.ID), ns(lastFired))
+}
+
+func (l *loader) Unsettled(f stretchbot.Fired) error {
+	l.n.Unsettled++
+	return l.add("fired_unsent", []string{"schedule_id", "at_ns", "sent_ns"}, int64(f.ScheduleID), ns(f.At), ns(f.Sent))
 }
 
 func (l *loader) Completion(c stretchbot.Completion) error {

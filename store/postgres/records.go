@@ -19,7 +19,9 @@ func (db *DB) AddCompletion(ctx context.Context, c stretchbot.Completion) error 
 	if err := store.CheckTime("completion", c.At); err != nil {
 		return err
 	}
-	err := db.update(ctx, func(tx pgx.Tx) error { return insertCompletion(ctx, tx, c) })
+	// One statement is its own transaction: one round trip, not three.
+	err := db.exec(ctx, `INSERT INTO completions (user_id, at_ns, stretch_id, source) VALUES ($1, $2, $3, $4)`,
+		c.UserID, ns(c.At), c.StretchID, string(c.Source))
 	if err != nil {
 		return fmt.Errorf("add completion for %s: %w", c.UserID, err)
 	}
@@ -70,11 +72,8 @@ func (db *DB) AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error 
 	if err := store.CheckTime("check-in", r.At); err != nil {
 		return err
 	}
-	err := db.update(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO checkins (user_id, at_ns, age, pain, tier, rule_version) VALUES ($1, $2, $3, $4, $5, $6)`,
-			r.UserID, ns(r.At), int(r.Age), r.Pain, int(r.Tier), r.RuleVersion)
-		return err
-	})
+	err := db.exec(ctx, `INSERT INTO checkins (user_id, at_ns, age, pain, tier, rule_version) VALUES ($1, $2, $3, $4, $5, $6)`,
+		r.UserID, ns(r.At), int(r.Age), r.Pain, int(r.Tier), r.RuleVersion)
 	if err != nil {
 		return fmt.Errorf("add check-in for %s: %w", r.UserID, err)
 	}
@@ -336,6 +335,10 @@ func (db *DB) Forget(ctx context.Context, userID string) (deletedScheduleIDs []u
 			`DELETE FROM completions WHERE user_id = $1`,
 			`DELETE FROM checkins WHERE user_id = $1`,
 			`DELETE FROM break_clicks WHERE user_id = $1`,
+			// Again, after the schedules: an UpdateKnownUser that locked
+			// one of them before this transaction may have added the row
+			// meanwhile.
+			`DELETE FROM users WHERE id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, userID); err != nil {
 				return err

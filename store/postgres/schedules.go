@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -38,6 +39,20 @@ func (db *DB) User(ctx context.Context, id string) (stretchbot.User, error) {
 // UpdateUser reads the user (defaults if new), lets fn change it and
 // stores the result in one transaction; fn runs exactly once.
 func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error) {
+	return db.updateUser(ctx, id, false, fn)
+}
+
+// UpdateKnownUser implements store.Backend: UpdateUser for a user the
+// database knows (a users row, or a schedule they own); ENOTFOUND for
+// anyone else. The schedule row it finds is locked, and Forget deletes
+// the users row again after the schedules, so a delivery racing with a
+// Forget in another process either finishes before it (and is erased) or
+// finds nothing.
+func (db *DB) UpdateKnownUser(ctx context.Context, id string, fn func(*stretchbot.User) error) (stretchbot.User, error) {
+	return db.updateUser(ctx, id, true, fn)
+}
+
+func (db *DB) updateUser(ctx context.Context, id string, knownOnly bool, fn func(*stretchbot.User) error) (stretchbot.User, error) {
 	if err := store.CheckID("user", id); err != nil {
 		return stretchbot.User{}, err
 	}
@@ -46,6 +61,15 @@ func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.Use
 		fnErr error
 	)
 	err := db.update(ctx, func(tx pgx.Tx) error {
+		if knownOnly {
+			known, err := knownUser(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if !known {
+				return store.UnknownUser(id)
+			}
+		}
 		// Make the row exist, so that FOR UPDATE has something to lock
 		// also for a new user; an empty body means "defaults". If fn
 		// fails, the rollback takes the placeholder away again.
@@ -81,6 +105,24 @@ func (db *DB) UpdateUser(ctx context.Context, id string, fn func(*stretchbot.Use
 		return stretchbot.User{}, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// knownUser reports whether id has a users row or owns a schedule, and
+// locks the row it found.
+func knownUser(ctx context.Context, tx pgx.Tx, id string) (bool, error) {
+	for _, q := range []string{
+		`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`,
+		`SELECT 1 FROM schedules WHERE owner = $1 LIMIT 1 FOR UPDATE`,
+	} {
+		var one int
+		switch err := tx.QueryRow(ctx, q, id).Scan(&one); {
+		case err == nil:
+			return true, nil
+		case !errors.Is(err, pgx.ErrNoRows):
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // lockSchedules takes the lock every schedule write that checks a limit

@@ -54,6 +54,8 @@ func Run(t *testing.T, h Harness) {
 		{"BreakClicks", testBreakClicks},
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Forget", testForget},
+		{"UpdateKnownUser", testUpdateKnownUser},
+		{"SigningKeys", testSigningKeys},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"CancelledContext", testCancelledContext},
 	}
