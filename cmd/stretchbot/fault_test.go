@@ -106,9 +106,8 @@ func TestKillDashNineMidBurstDeliversEachOnce(t *testing.T) {
 
 // startBot starts the binary's run command against the fake Discord on
 // the database db at the default request rate, with extra environment
-// settings, and
-// kills it at the end of the test if it still runs. Its stderr is
-// returned for the test to read.
+// settings, and kills it at the end of the test if it still runs. Its
+// stderr is returned for the test to read.
 func startBot(t *testing.T, name, bin string, fake *discordtest.Fake, db string, extraEnv ...string) (*exec.Cmd, *syncBuffer) {
 	t.Helper()
 	var stderr syncBuffer
