@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -161,12 +162,22 @@ func LoadLocation(name string) (*time.Location, error) {
 	if strings.EqualFold(name, "utc") {
 		return time.UTC, nil
 	}
+	if loc, ok := loadedZones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, Errorf(EINVALID, "%q is not a time zone I know. Try a name like Europe/Berlin or America/New_York.", name)
 	}
+	loadedZones.Store(name, loc)
 	return loc, nil
 }
+
+// loadedZones keeps each zone LoadLocation loaded: time.LoadLocation reads
+// and parses a file on every call (validating a million schedules spent
+// two thirds of its time there), and a Location never changes. Only names
+// that loaded are kept, so it holds at most the tz database's few hundred.
+var loadedZones sync.Map // string → *time.Location
 
 // ParseTimeOfDay reads a time of day such as "7:30", "19:30", "7:30pm",
 // "7pm", "07.30", "0730", "noon" or "midnight" and returns hour (0–23)

@@ -10,8 +10,10 @@ import (
 )
 
 // maxMissedCount bounds the counting of missed occurrences at Arm; past
-// it the schedule jumps ahead and the count saturates.
-const maxMissedCount = 1000
+// it the schedule jumps ahead and the count saturates. Each step is a
+// Next: after a month down, a million daily schedules would take 30
+// million of them to count exactly.
+const maxMissedCount = 8
 
 // Arm schedules s, replacing an earlier version with the same ID. lastFired
 // is the last occurrence recorded in the Journal (zero if none).
@@ -21,7 +23,9 @@ const maxMissedCount = 1000
 // Late set, older ones are skipped and counted. A zero lastFired starts from
 // now. Re-arming a schedule that is armed already (an edit) never fires in
 // the past; an occurrence of the old version that is firing right now is not
-// delivered. Arming an identical schedule again changes nothing.
+// delivered. Arming it again with the same owner, kind, zone and spec (or
+// time) changes nothing: the scheduler keeps only those, and the
+// DeliverFunc reads the rest (where to post, filters) from the store.
 //
 // A paused schedule is removed instead. A one-shot fires once at At and is
 // not armed when lastFired is not before At. Errors are stretchbot.EINVALID
@@ -31,9 +35,13 @@ func (s *Scheduler) Arm(sch stretchbot.Schedule, lastFired time.Time) error {
 		s.Remove(sch.ID)
 		return nil
 	}
-	loc, err := s.location(sch.TimeZone)
+	z, err := s.zoneOf(sch.TimeZone)
 	if err != nil {
 		return fmt.Errorf("arm schedule %d: %w", sch.ID, err)
+	}
+	loc := z.loc
+	if sch.Kind < 0 || sch.Kind > 255 {
+		return fmt.Errorf("arm schedule %d: %w", sch.ID, stretchbot.Errorf(stretchbot.EINVALID, "Unknown kind of schedule."))
 	}
 	var sp *spec
 	if sch.OneShot() {
@@ -48,8 +56,9 @@ func (s *Scheduler) Arm(sch stretchbot.Schedule, lastFired time.Time) error {
 	defer s.mu.Unlock()
 	now := s.clock.Now()
 	nowN := now.UnixNano()
-	old, exists := s.byID[sch.ID]
-	if exists && sameSchedule(old.sched, sch) {
+	own := s.ownerOfLocked(sch.Owner)
+	old, exists := s.byID.get(sch.ID)
+	if exists && old.same(sch, own, z, sp) {
 		return nil
 	}
 	var next int64
@@ -98,17 +107,17 @@ func (s *Scheduler) Arm(sch stretchbot.Schedule, lastFired time.Time) error {
 		late = next < nowN
 	}
 	s.gen++
-	e := &entry{sched: sch, spec: sp, loc: loc, next: next, gen: s.gen, index: -1, late: late}
+	e := &entry{id: sch.ID, next: next, owner: own, spec: sp, tz: z, gen: s.gen, index: -1, kind: uint8(sch.Kind), late: late}
 	if exists {
 		e.last = old.last
 		if old.index >= 0 {
 			// Reuse the heap slot: O(log n) instead of remove + push.
 			e.index = old.index
 			s.heap[e.index] = e
-			heap.Fix(&s.heap, e.index)
+			heap.Fix(&s.heap, int(e.index))
 		}
 	}
-	s.byID[sch.ID] = e
+	s.byID.set(sch.ID, e)
 	if e.index < 0 {
 		heap.Push(&s.heap, e)
 	}
@@ -121,12 +130,16 @@ func (s *Scheduler) nextAfter(sp *spec, loc *time.Location, after time.Time) (in
 	return sec * int64(time.Second), ok
 }
 
-// sameSchedule reports whether re-arming b over a changes nothing.
-func sameSchedule(a, b stretchbot.Schedule) bool {
-	return a.ID == b.ID && a.Owner == b.Owner && a.GuildID == b.GuildID &&
-		a.ChannelID == b.ChannelID && a.Kind == b.Kind && a.Spec == b.Spec &&
-		a.At.Equal(b.At) && a.TimeZone == b.TimeZone && a.Paused == b.Paused &&
-		a.Created.Equal(b.Created)
+// same reports whether arming sch (whose owner, zone and parsed spec are
+// given) over e changes nothing the scheduler keeps.
+func (e *entry) same(sch stretchbot.Schedule, own owner, z *tz, sp *spec) bool {
+	if stretchbot.ScheduleKind(e.kind) != sch.Kind || e.owner != own || e.tz != z {
+		return false
+	}
+	if e.oneShot() {
+		return e.next == sch.At.UnixNano()
+	}
+	return e.spec == sp || (e.spec != nil && sp != nil && e.spec.text == sp.text)
 }
 
 // Remove disarms the schedule. An occurrence of it that is firing right now
@@ -139,14 +152,14 @@ func (s *Scheduler) Remove(id uint64) {
 }
 
 func (s *Scheduler) removeLocked(id uint64) {
-	e, ok := s.byID[id]
+	e, ok := s.byID.get(id)
 	if !ok {
 		return
 	}
 	if e.index >= 0 {
-		heap.Remove(&s.heap, e.index)
+		heap.Remove(&s.heap, int(e.index))
 	}
-	delete(s.byID, id)
+	s.byID.delete(id)
 }
 
 // NextFire returns when the schedule fires next, in its zone, and false if it
@@ -154,11 +167,11 @@ func (s *Scheduler) removeLocked(id uint64) {
 func (s *Scheduler) NextFire(id uint64) (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.byID[id]
+	e, ok := s.byID.get(id)
 	if !ok || e.index < 0 {
 		return time.Time{}, false
 	}
-	return time.Unix(0, e.next).In(e.loc), true
+	return time.Unix(0, e.next).In(e.tz.loc), true
 }
 
 // Len returns the number of armed schedules.
@@ -174,14 +187,14 @@ func (s *Scheduler) Len() int {
 func (s *Scheduler) PauseOwner(owner string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.paused[owner] = struct{}{}
+	s.paused[s.ownerOfLocked(owner)] = struct{}{}
 }
 
 // ResumeOwner undoes PauseOwner; the next occurrence after now is delivered.
 func (s *Scheduler) ResumeOwner(owner string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.paused, owner)
+	delete(s.paused, s.ownerOfLocked(owner))
 }
 
 // SkipNext skips the schedule's next occurrence and returns the one after it
@@ -191,7 +204,7 @@ func (s *Scheduler) ResumeOwner(owner string) {
 // in which case nothing was skipped.
 func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 	s.mu.Lock()
-	e, ok := s.byID[id]
+	e, ok := s.byID.get(id)
 	if !ok || e.index < 0 {
 		s.mu.Unlock()
 		return time.Time{}, fmt.Errorf("skip next of schedule %d: %w", id, stretchbot.Errorf(stretchbot.ENOTFOUND, "That reminder is not active."))
@@ -201,16 +214,16 @@ func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 	skipped, prevLate, prevLast := e.next, e.late, e.last
 	var after int64
 	if e.spec == nil {
-		heap.Remove(&s.heap, e.index)
+		heap.Remove(&s.heap, int(e.index))
 		e.index = -1
 	} else {
-		next, ok := s.nextAfter(e.spec, e.loc, time.Unix(0, e.next))
+		next, ok := s.nextAfter(e.spec, e.tz.loc, time.Unix(0, e.next))
 		if !ok {
 			s.mu.Unlock()
 			return time.Time{}, fmt.Errorf("skip next of schedule %d: no later occurrence", id)
 		}
 		e.next, e.late, after = next, false, next
-		heap.Fix(&s.heap, e.index)
+		heap.Fix(&s.heap, int(e.index))
 	}
 	e.last = skipped
 	gen := e.gen
@@ -226,10 +239,10 @@ func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
-		if cur, ok := s.byID[id]; ok && cur.gen == gen {
+		if cur, ok := s.byID.get(id); ok && cur.gen == gen {
 			cur.next, cur.late, cur.last = skipped, prevLate, prevLast
 			if cur.index >= 0 {
-				heap.Fix(&s.heap, cur.index)
+				heap.Fix(&s.heap, int(cur.index))
 			} else {
 				heap.Push(&s.heap, cur)
 			}
@@ -239,10 +252,10 @@ func (s *Scheduler) SkipNext(id uint64) (time.Time, error) {
 	}
 	s.skipped.Add(1)
 	if e.spec == nil {
-		if cur, ok := s.byID[id]; ok && cur.gen == gen {
-			delete(s.byID, id)
+		if cur, ok := s.byID.get(id); ok && cur.gen == gen {
+			s.byID.delete(id)
 		}
 		return time.Time{}, nil
 	}
-	return time.Unix(0, after).In(e.loc), nil
+	return time.Unix(0, after).In(e.tz.loc), nil
 }

@@ -17,6 +17,9 @@ const (
 
 // Occurrence is one firing of a schedule, handed to a DeliverFunc.
 type Occurrence struct {
+	// Schedule is the schedule as the scheduler keeps it: ID, Owner, Kind,
+	// TimeZone, and Spec or At. Where to post and the rest are in the
+	// store, read at delivery.
 	Schedule stretchbot.Schedule
 	At       time.Time // when it was due, in the schedule's zone
 	// Late is true when the occurrence was missed while the bot was not
@@ -52,7 +55,7 @@ func (e permanentError) Is(target error) bool { return target == ErrPermanent }
 // job is a due occurrence on its way to delivery.
 type job struct {
 	occ Occurrence
-	gen uint64 // the entry's generation when popped
+	gen uint32 // the entry's generation when popped
 	// resend marks an occurrence an earlier run recorded (Resend): it is
 	// not recorded again.
 	resend bool
@@ -63,11 +66,11 @@ type job struct {
 func (s *Scheduler) current(j job) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.byID[j.occ.Schedule.ID]
+	e, ok := s.byID.get(j.occ.Schedule.ID)
 	if !ok || e.gen != j.gen {
 		return false
 	}
-	_, paused := s.paused[j.occ.Schedule.Owner]
+	_, paused := s.paused[e.owner]
 	return !paused
 }
 
@@ -79,8 +82,8 @@ func (s *Scheduler) finish(j job) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e, ok := s.byID[j.occ.Schedule.ID]; ok && e.gen == j.gen && e.index < 0 {
-		delete(s.byID, j.occ.Schedule.ID)
+	if e, ok := s.byID.get(j.occ.Schedule.ID); ok && e.gen == j.gen && e.index < 0 {
+		s.byID.delete(j.occ.Schedule.ID)
 	}
 }
 

@@ -26,6 +26,12 @@ const (
 // resetTimerLocked points the timer at the head of the heap, at most
 // maxSleep ahead. Called whenever the head may have changed.
 func (s *Scheduler) resetTimerLocked() {
+	if len(s.heap) > 0 && s.timerAt != math.MaxInt64 && s.heap[0].next >= s.timerAt {
+		// The timer goes off first anyway (arming a million schedules
+		// lands here, without reading the clock); if the head moved
+		// later, that wake-up finds nothing due and sets it again.
+		return
+	}
 	nowN := s.clock.Now().UnixNano()
 	at := int64(math.MaxInt64)
 	if len(s.heap) > 0 {
@@ -124,11 +130,11 @@ func (s *Scheduler) popDue() (batch []pending, full bool) {
 	s.timerAt = math.MaxInt64 // the timer fired, or is about to be reset
 	for len(s.heap) > 0 && s.heap[0].next <= nowN && len(batch) < maxBatch {
 		e := s.heap[0]
-		at := time.Unix(0, e.next).In(e.loc)
-		_, paused := s.paused[e.sched.Owner]
+		at := time.Unix(0, e.next).In(e.tz.loc)
+		_, paused := s.paused[e.owner]
 		batch = append(batch, pending{
 			job: job{
-				occ: Occurrence{Schedule: e.sched, At: at, Late: e.late || nowN-e.next >= int64(lateAfter)},
+				occ: Occurrence{Schedule: s.scheduleLocked(e), At: at, Late: e.late || nowN-e.next >= int64(lateAfter)},
 				gen: e.gen,
 			},
 			skip: paused || nowN-e.next > int64(s.grace),
@@ -140,11 +146,11 @@ func (s *Scheduler) popDue() (batch []pending, full bool) {
 			heap.Pop(&s.heap)
 			continue
 		}
-		next, ok := s.nextAfter(e.spec, e.loc, at)
+		next, ok := s.nextAfter(e.spec, e.tz.loc, at)
 		if !ok {
-			s.log.Warn("schedule has no later occurrence", "schedule", e.sched.ID)
+			s.log.Warn("schedule has no later occurrence", "schedule", e.id)
 			heap.Pop(&s.heap)
-			delete(s.byID, e.sched.ID)
+			s.byID.delete(e.id)
 			continue
 		}
 		e.next, e.late = next, false

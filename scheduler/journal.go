@@ -116,23 +116,23 @@ func (s *Scheduler) Resend(sch stretchbot.Schedule, f stretchbot.Fired) bool {
 		sent = f.At
 	}
 	now := s.clock.Now()
-	loc, err := s.location(sch.TimeZone)
+	z, err := s.zoneOf(sch.TimeZone)
 	if err != nil || sch.Paused || now.Sub(sent) > s.resendWindow {
 		s.unconfirmed.Add(1)
 		s.settleFired(stretchbot.Fired{ScheduleID: f.ScheduleID, At: f.At})
 		return false
 	}
 	s.mu.Lock()
-	e, ok := s.byID[sch.ID]
+	e, ok := s.byID.get(sch.ID)
 	if !ok {
 		// Not armed (a one-shot that is done): an entry outside the heap
 		// that lives until this delivery settles, like a popped one-shot.
 		s.gen++
-		e = &entry{sched: sch, loc: loc, next: f.At.UnixNano(), last: f.At.UnixNano(), gen: s.gen, index: -1}
-		s.byID[sch.ID] = e
+		e = &entry{id: sch.ID, next: f.At.UnixNano(), last: f.At.UnixNano(), owner: s.ownerOfLocked(sch.Owner), tz: z, gen: s.gen, index: -1, kind: uint8(sch.Kind)}
+		s.byID.set(sch.ID, e)
 	}
 	j := job{
-		occ:    Occurrence{Schedule: e.sched, At: f.At.In(loc), Late: now.Sub(f.At) >= lateAfter},
+		occ:    Occurrence{Schedule: s.scheduleLocked(e), At: f.At.In(z.loc), Late: now.Sub(f.At) >= lateAfter},
 		gen:    e.gen,
 		resend: true,
 	}

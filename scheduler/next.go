@@ -27,6 +27,7 @@ var specParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month 
 // It is immutable once built, so it is shared between schedules and
 // goroutines without locking.
 type spec struct {
+	text                          string // as written; shared by every schedule with it
 	minute, hour, dom, month, dow uint64
 	// domAndDow is cron's rule: when either day field is "*", a day must
 	// match both fields; when both are restricted, either one suffices.
@@ -56,6 +57,7 @@ func parseSpec(s string) (*spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.text = strings.Clone(s)
 	if specCache.n.Load() < maxCachedSpecs {
 		if v, loaded := specCache.m.LoadOrStore(s, p); loaded {
 			return v.(*spec), nil

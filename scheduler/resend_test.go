@@ -193,7 +193,7 @@ func TestResendOneShot(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.mu.Lock()
-	left := len(s.byID)
+	left := s.byID.len()
 	s.mu.Unlock()
 	if left != 0 {
 		t.Errorf("%d entries left after the one-shot's resend", left)

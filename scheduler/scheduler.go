@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -106,16 +107,18 @@ type Scheduler struct {
 	loopDone    chan struct{}
 	allDone     chan struct{}
 
-	locMu sync.Mutex
-	locs  map[string]*time.Location
+	zoneMu sync.Mutex
+	zones  map[string]*tz // loaded once each, shared by their entries
 
-	mu      sync.Mutex // guards the fields below
-	heap    entryHeap
-	byID    map[uint64]*entry
-	paused  map[string]struct{}
-	gen     uint64
-	timer   Timer
-	timerAt int64 // deadline the timer is set to, Unix ns; MaxInt64 when idle
+	mu         sync.Mutex // guards the fields below
+	heap       entryHeap
+	byID       idIndex
+	paused     map[owner]struct{}
+	ownerIDs   map[string]owner // owners that are not decimal ids, numbered
+	ownerNames []string
+	gen        uint32
+	timer      Timer
+	timerAt    int64 // deadline the timer is set to, Unix ns; MaxInt64 when idle
 
 	fired, late, skipped, failed, permanent, dropped, resent, unconfirmed atomic.Uint64
 }
@@ -171,9 +174,10 @@ func New(opts Options) *Scheduler {
 		stopLoop:     make(chan struct{}),
 		loopDone:     make(chan struct{}),
 		allDone:      make(chan struct{}),
-		locs:         map[string]*time.Location{},
-		byID:         map[uint64]*entry{},
-		paused:       map[string]struct{}{},
+		zones:        map[string]*tz{},
+		byID:         newIDIndex(),
+		paused:       map[owner]struct{}{},
+		ownerIDs:     map[string]owner{},
 		timerAt:      math.MaxInt64,
 	}
 	s.timer = s.clock.NewTimer(time.Hour)
@@ -247,20 +251,22 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	}
 }
 
-// location returns the zone by name, loaded once per scheduler: loading
-// reads a file and makes a new *time.Location each time.
-func (s *Scheduler) location(name string) (*time.Location, error) {
-	s.locMu.Lock()
-	defer s.locMu.Unlock()
-	if loc, ok := s.locs[name]; ok {
-		return loc, nil
+// zoneOf returns the zone by name, loaded once per scheduler: loading
+// reads a file and makes a new *time.Location each time, and the name is
+// kept once, not per schedule.
+func (s *Scheduler) zoneOf(name string) (*tz, error) {
+	s.zoneMu.Lock()
+	defer s.zoneMu.Unlock()
+	if z, ok := s.zones[name]; ok {
+		return z, nil
 	}
 	loc, err := stretchbot.LoadLocation(name)
 	if err != nil {
 		return nil, err
 	}
-	s.locs[name] = loc
-	return loc, nil
+	z := &tz{name: strings.Clone(name), loc: loc}
+	s.zones[name] = z
+	return z, nil
 }
 
 // Stats returns the current counters.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"sync"
 	"testing"
@@ -16,7 +17,11 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) {
+		if millionFile.dir != "" {
+			os.RemoveAll(millionFile.dir)
+		}
+	}))
 }
 
 // memJournal is an in-memory Journal, standing in for the store: the last

@@ -24,7 +24,7 @@ import (
 // path of the executable, so fault tests can run, lock and kill -9 a real
 // second process. The build is cached by the go tool, so it costs about a
 // link each time.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
