@@ -33,6 +33,12 @@ type Interaction struct {
 	Focused string
 	// CustomID is the button's custom_id, for button clicks.
 	CustomID string
+	// Context is where the interaction happened: a server, the bot's DM or
+	// a conversation between people.
+	Context InteractionContext
+	// Reach says whether the bot can post in the channel; see
+	// UserInstallContext.
+	Reach Reach
 }
 
 // Option returns the trimmed value of an option, "" when absent.
