@@ -516,6 +516,8 @@ func (d *Discord) finishDeferred(ctx context.Context, it *discordgo.Interaction,
 	p := payloadOf(rm)
 	appID := d.applicationID(it)
 	if in.Kind == KindButton && !r.Update {
+		// The one follow-up an interaction ever gets: well within the 5
+		// Discord allows an app used through a user install.
 		endpoint := discordgo.EndpointWebhookToken(appID, it.Token)
 		if r.Ephemeral {
 			p.Flags |= flagEphemeral
