@@ -58,7 +58,7 @@ type Config struct {
 	// reached through the user's own install (--context=private, console
 	// only); the default is a server's channel.
 	Private bool
-	HTTP     string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
 	// BackupSocket is the Unix socket `stretchbot backup` copies a running
 	// bot's database through; "" = beside the database, "off" = none.
 	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
