@@ -46,18 +46,6 @@ const (
 	PermSendMessages int64 = 1 << 11
 )
 
-// Texts about where the bot can post, in one place.
-const (
-	textHereUserInstall = "I can't post reminders in this channel: you are using stretchbot through your own account, and it has not been added here. " +
-		"Set the reminder with where:dm and it comes to you by direct message, or ask the server's managers to add stretchbot to the server."
-	textHereNoPermission = "I can't post reminders in this channel: I'm not allowed to see it or send messages in it. " +
-		"Set the reminder with where:dm and it comes to you by direct message, or ask the server's managers to let me post here."
-	textHerePrivate = "I can't post reminders in this conversation: I'm not a member of it. " +
-		"Set the reminder with where:dm and it comes to you by direct message."
-	textShareNotHere  = "I can't share cards in this channel, so only you see this one."
-	textBreaksNotHere = "/stretchbreak needs stretchbot added to this server and allowed to post in this channel. Ask the server's managers."
-)
-
 // UserInstallContext reports whether the bot cannot post in the
 // interaction's channel, so answers stay with the person: ephemeral, and
 // reminders by DM.
@@ -71,11 +59,11 @@ func (in Interaction) hereRefusal() error {
 	case !in.UserInstallContext() || in.Context == ContextBotDM:
 		return nil
 	case in.Context == ContextPrivate:
-		return stretchbot.Errorf(stretchbot.EINVALID, textHerePrivate)
+		return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.private"))
 	case in.Reach == ReachNoPermission:
-		return stretchbot.Errorf(stretchbot.EINVALID, textHereNoPermission)
+		return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.no_permission"))
 	}
-	return stretchbot.Errorf(stretchbot.EINVALID, textHereUserInstall)
+	return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.user_install"))
 }
 
 // postableChannel is the channel of the interaction when the bot can post
