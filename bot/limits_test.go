@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
@@ -52,6 +53,7 @@ func TestTwentyCheckInReminderClicksMakeOne(t *testing.T) {
 	_, r := e.run(inv(o, "checkin"))
 	msg := answerCheckIn(t, e, o, r.Message, "16 to 49", "No", "^Everyday strain", "2")
 	cid := buttonID(t, msg, "Remind me to check in")
+	e.clock.Advance(time.Minute) // reading the answer: the rate limit's burst is back
 
 	rs := e.atOnce(20, func(int) string {
 		return e.fake.Click(discordtest.Click{Origin: o, MessageID: msg.ID, CustomID: cid})
@@ -73,6 +75,7 @@ func TestTwentyBreakSetsKeepTheServerLimit(t *testing.T) {
 	for i := range stretchbot.MaxBreaksPerGuild - 1 {
 		_, r := e.run(inv(asAdmin(alice), "stretchbreak set", opt("time", fmt.Sprintf("10:%02d", i)), opt("timezone", "UTC")))
 		wantText(t, r.Message, "Stretch break #")
+		e.clock.Advance(time.Second) // typed one by one: within the rate limit
 	}
 	rs := e.atOnce(20, func(i int) string {
 		return e.fake.SlashCommand(inv(asAdmin(alice), "stretchbreak set", opt("time", fmt.Sprintf("16:%02d", i)), opt("timezone", "UTC")))
