@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // RateLimit is how many interactions one person may send: a burst of
@@ -88,5 +89,5 @@ func (l *rateLimiter) refilled(b *bucket, now time.Time) float64 {
 func slowDown(wait time.Duration) Reply {
 	// Whole seconds, rounded up: "try again in 1 second" must be true.
 	wait = (wait + time.Second - 1).Truncate(time.Second)
-	return message(fmt.Sprintf(textSlowDown, stretchbot.FromNow(wait)))
+	return message(fmt.Sprintf(textSlowDown, stretchbot.FromNow(lang.English(), wait)))
 }
