@@ -68,7 +68,9 @@ func day(s string) stretchbot.Day {
 // TestAwayDaysKeepTheStreak: days away neither break a streak nor add to
 // it, and a streak is broken by a missed day that was not away.
 func TestAwayDaysKeepTheStreak(t *testing.T) {
-	at := func(s string) stretchbot.Completion { return stretchbot.Completion{At: day(s).Time(time.UTC).Add(9 * time.Hour)} }
+	at := func(s string) stretchbot.Completion {
+		return stretchbot.Completion{At: day(s).Time(time.UTC).Add(9 * time.Hour)}
+	}
 	away := []stretchbot.Away{{From: day("2026-03-03"), Until: day("2026-03-06")}}
 	p := stretchbot.BuildProgress([]stretchbot.Completion{at("2026-03-01"), at("2026-03-02")}, time.UTC, away)
 	for _, tt := range []struct {

@@ -28,9 +28,6 @@ type Store interface {
 	DeleteSchedule(ctx context.Context, id uint64) error
 	SchedulesByOwner(ctx context.Context, owner string) ([]stretchbot.Schedule, error)
 	SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbot.Schedule, error)
-	// AddCompletion stores a completion, counts it in the user's
-	// Progress and moves their rotation past its stretch (User.Remember),
-	// in one transaction.
 	AddCompletion(ctx context.Context, c stretchbot.Completion) error
 	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
@@ -71,9 +68,9 @@ type Config struct {
 	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
 	// random key, so buttons expire when the bot stops.
 	Keys *customid.Keyring
-	// RateLimit bounds each person's interactions; zero:
-	// DefaultRateLimit.
-	RateLimit RateLimit
+	// InteractionBurst is how many interactions one person may send at
+	// once before the limit of one a second applies (default LimitBurst).
+	InteractionBurst int
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -103,7 +100,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.RateLimit)}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.InteractionBurst)}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}

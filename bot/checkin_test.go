@@ -54,10 +54,7 @@ func newCheckinEnv(t *testing.T) *checkinEnv {
 	e := &checkinEnv{t: t, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), sent: &sentReplies{}}
 	sched := scheduler.New(scheduler.Options{Clock: e.clock, Journal: db, Logger: testLogger(),
 		Deliver: func(context.Context, scheduler.Occurrence) error { return nil }})
-	// The clock stands still while one person goes through whole flows,
-	// far more presses in one instant than the default limit allows.
-	unhurried := bot.RateLimit{Burst: 1000, Every: time.Second}
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true, RateLimit: unhurried})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true, InteractionBurst: manyPresses})
 	if err != nil {
 		t.Fatal(err)
 	}

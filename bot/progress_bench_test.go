@@ -37,7 +37,7 @@ func benchmarkStretchDone(b *testing.B, days int) {
 		b.Fatal(err)
 	}
 	in := bot.Interaction{Kind: bot.KindCommand, UserID: aliceID, Command: "stretch done", Options: map[string]string{"stretch": "knee-hug"}}
-	want := "Streak: " + stretchbot.Count(days+1, stretchbot.NounDay) + "."
+	want := "Streak: " + stretchbot.Count(nil, days+1, stretchbot.NounDay) + "."
 	if r := e.bot.Handle(ctx, in); !strings.Contains(r.Content, want) {
 		b.Fatalf("first Done: %q, want %q", r.Content, want)
 	}

@@ -9,21 +9,17 @@ import (
 	"github.com/stretchbot/stretchbot/lang"
 )
 
-// RateLimit is how many interactions one person may send: a burst of
-// Burst at once, then one more for every Every.
-type RateLimit struct {
-	Burst int
-	Every time.Duration
-}
-
-// DefaultRateLimit is far more than anyone pressing buttons by hand needs
-// (a whole check-in is about a dozen presses), far less than a script
-// hammering the bot.
-var DefaultRateLimit = RateLimit{Burst: 30, Every: time.Second}
-
-// limitSweep is how often buckets that have refilled are dropped, so
-// memory follows the people active lately.
-const limitSweep = time.Minute
+// Each person may send a burst of interactions, then a steady trickle:
+// far more than anyone pressing buttons by hand needs (a whole check-in is
+// about a dozen presses), far less than a script hammering the bot.
+const (
+	// LimitBurst is how many interactions a person may send at once.
+	LimitBurst = 30
+	limitEvery = 1 * time.Second // one more for every interval
+	// limitSweep is how often buckets that have refilled are dropped, so
+	// memory follows the people active in the last half minute.
+	limitSweep = time.Minute
+)
 
 // textSlowDown is the answer to an interaction over the limit; %s is
 // when the next one will be taken ("in 2 seconds").
@@ -31,7 +27,7 @@ const textSlowDown = "That's a lot of requests in a short time, so I'm pausing y
 
 // rateLimiter is a token bucket per person.
 type rateLimiter struct {
-	RateLimit
+	burst     float64
 	mu        sync.Mutex
 	buckets   map[string]*bucket
 	lastSweep time.Time
@@ -42,11 +38,13 @@ type bucket struct {
 	at     time.Time
 }
 
-func newRateLimiter(rl RateLimit) *rateLimiter {
-	if rl.Burst <= 0 || rl.Every <= 0 {
-		rl = DefaultRateLimit
+// newRateLimiter lets each person send burst interactions at once
+// (LimitBurst when burst is 0).
+func newRateLimiter(burst int) *rateLimiter {
+	if burst <= 0 {
+		burst = LimitBurst
 	}
-	return &rateLimiter{RateLimit: rl, buckets: map[string]*bucket{}}
+	return &rateLimiter{burst: float64(burst), buckets: map[string]*bucket{}}
 }
 
 // allow takes one token of user's bucket at now; when there is none it
@@ -56,7 +54,7 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) >= limitSweep {
 		for id, b := range l.buckets {
-			if l.refilled(b, now) >= float64(l.Burst) {
+			if b.refilled(now, l.burst) >= l.burst {
 				delete(l.buckets, id)
 			}
 		}
@@ -64,24 +62,24 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	}
 	b := l.buckets[user]
 	if b == nil {
-		b = &bucket{tokens: float64(l.Burst), at: now}
+		b = &bucket{tokens: l.burst, at: now}
 		l.buckets[user] = b
 	}
-	b.tokens, b.at = l.refilled(b, now), now
+	b.tokens, b.at = b.refilled(now, l.burst), now
 	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) * float64(l.Every))
+		return false, time.Duration((1 - b.tokens) * float64(limitEvery))
 	}
 	b.tokens--
 	return true, 0
 }
 
-// refilled is b's tokens at now.
-func (l *rateLimiter) refilled(b *bucket, now time.Time) float64 {
+// refilled is the bucket's tokens at now, at most burst.
+func (b *bucket) refilled(now time.Time, burst float64) float64 {
 	elapsed := now.Sub(b.at)
 	if elapsed < 0 {
 		elapsed = 0
 	}
-	return min(float64(l.Burst), b.tokens+float64(elapsed)/float64(l.Every))
+	return min(burst, b.tokens+float64(elapsed)/float64(limitEvery))
 }
 
 // slowDown is the answer to an interaction over the limit: ephemeral, and

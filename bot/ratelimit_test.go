@@ -20,15 +20,15 @@ func TestRateLimitSaysWhenToTryAgain(t *testing.T) {
 	e := newHandlerEnv(t, bot.Config{})
 	ctx := context.Background()
 	// Suggestions while typing come with every keystroke: never counted.
-	for range 3 * bot.DefaultRateLimit.Burst {
+	for range 3 * bot.LimitBurst {
 		r := e.bot.Handle(ctx, bot.Interaction{Kind: bot.KindAutocomplete, UserID: aliceID, Command: "stretch done", Focused: "stretch", Options: map[string]string{"stretch": "kn"}})
 		if len(r.Choices) == 0 {
 			t.Fatalf("autocomplete answered without suggestions: %+v", r)
 		}
 	}
-	for i := range bot.DefaultRateLimit.Burst {
+	for i := range bot.LimitBurst {
 		if r := e.command(aliceID, "stretch help", nil); strings.Contains(r.Content, slowDownText) {
-			t.Fatalf("interaction %d of a burst of %d was refused", i+1, bot.DefaultRateLimit.Burst)
+			t.Fatalf("interaction %d of a burst of %d was refused", i+1, bot.LimitBurst)
 		}
 	}
 	r := e.command(aliceID, "stretch done", nil)
@@ -58,8 +58,8 @@ func TestRateLimitSaysWhenToTryAgain(t *testing.T) {
 		t.Fatalf("the second after it: %q", r.Content)
 	}
 	// After a quiet while the whole burst is back.
-	e.now = e.now.Add(time.Duration(bot.DefaultRateLimit.Burst) * time.Second)
-	for i := range bot.DefaultRateLimit.Burst {
+	e.now = e.now.Add(time.Duration(bot.LimitBurst) * time.Second)
+	for i := range bot.LimitBurst {
 		if r := e.command(aliceID, "stretch help", nil); strings.Contains(r.Content, slowDownText) {
 			t.Fatalf("after a pause, interaction %d was refused", i+1)
 		}
@@ -81,7 +81,7 @@ func countCompletions(t *testing.T, e *handlerEnv, user string) int {
 func TestRateLimitOnDiscord(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{guildID: guildID})
-	for range bot.DefaultRateLimit.Burst {
+	for range bot.LimitBurst {
 		_, r := e.run(inv(inGuild(alice), "stretch help"))
 		wantType(t, r, discordtest.CallbackChannelMessage, true)
 		if strings.Contains(text(r.Message), slowDownText) {

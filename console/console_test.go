@@ -318,7 +318,7 @@ func TestOneTimeReminderInTheConsole(t *testing.T) {
 // limit as Discord, with the same answer.
 func TestRateLimitInTheConsole(t *testing.T) {
 	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	lines := make([]string, bot.DefaultRateLimit.Burst)
+	lines := make([]string, bot.LimitBurst)
 	for i := range lines {
 		lines[i] = "/stretch help"
 	}
