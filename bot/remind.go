@@ -227,6 +227,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	if u.RemindersPaused(b.now()) {
 		desc += "\n\n⏸ All reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."
 	}
+	if line := b.awayLine(in, u); line != "" {
+		desc += "\n\n" + line
+	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: "Your reminders", Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
 }
 
