@@ -78,6 +78,7 @@ type Bot struct {
 	groups map[string]group
 	routes map[string]handlerFunc
 	keys   atomic.Pointer[customid.Keyring]
+	limits *rateLimiter
 }
 
 type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
@@ -96,7 +97,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter()}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}
@@ -141,6 +142,14 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 
 func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	start := b.now()
+	// Suggestions while typing are cheap and come with every keystroke:
+	// only what someone sends counts against their limit.
+	if in.Kind != KindAutocomplete && in.UserID != "" {
+		if ok, wait := b.limits.allow(in.UserID, start); !ok {
+			b.log.DebugContext(ctx, "interaction refused: over the rate limit", "user", in.UserID, "wait", wait)
+			return slowDown(wait)
+		}
+	}
 	var (
 		r     Reply
 		err   error

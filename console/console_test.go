@@ -364,3 +364,24 @@ func TestQuietHoursAndSnoozeInTheConsole(t *testing.T) {
 		t.Fatalf("list:\n%s", out)
 	}
 }
+
+// TestRateLimitInTheConsole: the console goes through the same per-person
+// limit as Discord, with the same answer.
+func TestRateLimitInTheConsole(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	lines := make([]string, bot.LimitBurst)
+	for i := range lines {
+		lines[i] = "/stretch help"
+	}
+	if out := e.type_(t, lines...); strings.Contains(out, "Please try again") {
+		t.Fatalf("refused within the burst:\n%s", out)
+	}
+	out := e.type_(t, "/stretch done")
+	if !strings.Contains(out, "That's a lot of requests in a short time, so I'm pausing yours for a moment. Please try again in 1 second.") || strings.Contains(out, "logged") {
+		t.Fatalf("over the limit:\n%s", out)
+	}
+	e.clock.Advance(time.Second)
+	if out := e.type_(t, "/stretch done"); !strings.Contains(out, "logged. Streak: 1 day.") {
+		t.Fatalf("a second later:\n%s", out)
+	}
+}
