@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ErrUnreachable marks a send that can never succeed as things stand: the
@@ -147,14 +148,14 @@ func (b *Bot) reminderReply(ctx context.Context, s stretchbot.Schedule, u stretc
 	case ok:
 		r = b.stretchReply(st, c, offer)
 		r.Content = content
-		if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
+		if note := offer.ShortNote(lang.English()); note != "" && s.ChannelID == "" {
 			// Only in a DM: the note names health answers.
 			r.Content += "\n" + note
 		}
 	case s.ChannelID == "":
-		r.Content = content + "\n\n" + offer.Empty()
+		r.Content = content + "\n\n" + offer.Empty(lang.English())
 	default:
-		r.Content = content + " " + stretchbot.PrivateOfferText
+		r.Content = content + " " + stretchbot.PrivateOfferText(lang.English())
 	}
 	return r, nil
 }

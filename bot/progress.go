@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ChartRenderer draws completions per day as a PNG.
@@ -41,7 +42,7 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 		Color: colorStretch,
 		Fields: []Field{
 			{Name: "Streak", Value: fmt.Sprintf("%s now, best %s", days(st.CurrentStreak), days(st.BestStreak))},
-			{Name: "Total", Value: fmt.Sprintf("%s, %d today", stretchbot.Count(st.Total, stretchbot.NounStretch), st.Today)},
+			{Name: "Total", Value: fmt.Sprintf("%s, %d today", stretchbot.Count(lang.English(), st.Total, stretchbot.NounStretch), st.Today)},
 			{Name: "Last 7 days", Value: lastWeek(st)},
 			{Name: "By stretch", Value: b.perStretch(st)},
 		},
@@ -72,7 +73,7 @@ func chartAlt(st stretchbot.Stats) string {
 		total += d.Count
 		most = max(most, d.Count)
 	}
-	span := "the last " + stretchbot.Count(len(st.Days), stretchbot.NounDay)
+	span := "the last " + stretchbot.Count(lang.English(), len(st.Days), stretchbot.NounDay)
 	if total == 0 {
 		return "Bar chart of " + span + ": no stretches yet."
 	}
@@ -89,9 +90,9 @@ func chartAlt(st stretchbot.Stats) string {
 	case len(top) <= 3:
 		peak = fmt.Sprintf("most on %s and %s: %d each", strings.Join(top[:len(top)-1], ", "), top[len(top)-1], most)
 	default:
-		peak = fmt.Sprintf("at most %d a day, on %s", most, stretchbot.Count(len(top), stretchbot.NounDay))
+		peak = fmt.Sprintf("at most %d a day, on %s", most, stretchbot.Count(lang.English(), len(top), stretchbot.NounDay))
 	}
-	return fmt.Sprintf("Bar chart: %s in %s, %s.", stretchbot.Count(total, stretchbot.NounStretch), span, peak)
+	return fmt.Sprintf("Bar chart: %s in %s, %s.", stretchbot.Count(lang.English(), total, stretchbot.NounStretch), span, peak)
 }
 
 // dayName names a day of a chart: its weekday within a week, which is how

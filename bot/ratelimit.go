@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Each person may send a burst of interactions, then a steady trickle:
@@ -78,5 +79,5 @@ func (b *bucket) refilled(now time.Time) float64 {
 func slowDown(wait time.Duration) Reply {
 	// Whole seconds, rounded up: "try again in 1 second" must be true.
 	wait = (wait + time.Second - 1).Truncate(time.Second)
-	return message(fmt.Sprintf(textSlowDown, stretchbot.FromNow(wait)))
+	return message(fmt.Sprintf(textSlowDown, stretchbot.FromNow(lang.English(), wait)))
 }

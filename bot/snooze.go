@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Texts of snoozing, in one place.
@@ -33,8 +34,8 @@ const tomorrowCovers = time.Hour
 func (b *Bot) snoozeButtons(c cardState) []Button {
 	tok := c.token()
 	return []Button{
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
+		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(lang.English(), b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
+		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(lang.English(), time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
 		{Label: textSnoozeTomorrow, ID: customid.Make(customid.Later, c.owner, snoozeTomorrow, tok), Style: Secondary},
 	}
 }

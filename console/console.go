@@ -29,6 +29,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/scheduler"
 )
 
@@ -539,7 +540,7 @@ func (c *Console) countdown(ctx context.Context, cd bot.Countdown) {
 		}
 		wait := left
 		if c.opts.Terminal {
-			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(left)) {
+			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(lang.English(), left)) {
 				return
 			}
 			// Wake at the next whole second of what is left.
