@@ -12,6 +12,7 @@ import (
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // title is the first card's title of a message, as an embed or as the
@@ -532,7 +533,7 @@ func TestRoutine(t *testing.T) {
 		wantText(t, r.Message, fmt.Sprintf("<t:%d:R>", start.Add(time.Duration(s.HoldMax)*time.Second).Unix()))
 		sides := 1
 		for hasButton(r.Message, "Other side") {
-			wantText(t, r.Message, "side 1 of 2", "switch to the other side")
+			wantText(t, r.Message, "side 1 of 2", "switch to the other side and press Other side.")
 			_, r = e.click(o, r.Message, "Other side")
 			wantText(t, r.Message, "side 2 of 2")
 			sides++
@@ -548,7 +549,7 @@ func TestRoutine(t *testing.T) {
 			wantText(t, msg, name+" logged.")
 		}
 	}
-	wantText(t, msg, fmt.Sprintf("Routine finished: %s logged", stretchbot.Count(n-1, stretchbot.NounStretch)))
+	wantText(t, msg, fmt.Sprintf("Routine finished: %s logged", stretchbot.Count(lang.English(), n-1, stretchbot.NounStretch)))
 	comps := must(e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour)))
 	if len(comps) != n-1 {
 		t.Fatalf("%d completions after the routine, want %d (%v)", len(comps), n-1, done)
@@ -585,6 +586,9 @@ func TestRoutineKeepsToWhatFits(t *testing.T) {
 		msg := r.Message
 		for step := 1; step <= n; step++ {
 			out = append(out, stretchNamed(t, strings.TrimPrefix(title(msg), fmt.Sprintf("%d of %d: ", step, n))))
+			// A person reads a card before pressing on (and stays within
+			// the per-person limit).
+			e.clock.Advance(time.Second)
 			_, r = e.click(o, msg, "Next")
 			msg = r.Message
 		}

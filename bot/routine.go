@@ -10,32 +10,13 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
-)
-
-// Texts of /stretch routine, in one place (they move to the message
-// files with the rest of the bot's words).
-const (
-	textRoutineIntro    = "🧘 Your routine: %s, about %s. Take each one gently; Next moves on without logging, Stop ends it."
-	textRoutineRounds   = " It goes round the %s that fit you more than once."
-	textRoutineTitle    = "%d of %d: %s"
-	textRoutineStart    = "Start hold"
-	textRoutineDone     = "Done"
-	textRoutineNext     = "Next"
-	textRoutineStop     = "Stop"
-	textRoutineOther    = "Other side"
-	textRoutineTimeUp   = "Time is up. "
-	textRoutineSwitch   = "When you are ready, switch to the other side."
-	textRoutineDoneHint = "All done? Press Done to log it and go on."
-	textRoutineLogged   = "✅ %s logged. %s"
-	textRoutineFinished = "🎉 Routine finished: %s logged. %s"
-	textRoutineNothing  = "🎉 Routine finished. Nothing was logged this time; that's fine."
-	textRoutineStopped  = "Routine stopped after %d of %d. %s logged."
-	textRoutineMinutes  = "A routine takes 1 to 30 minutes (leave minutes out for 10)."
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Bounds of a routine.
 const (
 	defaultRoutine = 10 * time.Minute
+	minRoutine     = time.Minute
 	maxRoutine     = 30 * time.Minute
 	// maxRounds is how often one stretch may come up in a routine: when
 	// few stretches fit, the routine goes round them again, at most this
@@ -76,6 +57,11 @@ func (r routineState) button(label, move string, style ButtonStyle) Button {
 		strconv.Itoa(r.step), strconv.Itoa(r.side), strconv.Itoa(r.logged), move)}
 }
 
+// title is the card title of the state's step: "2 of 5: Knee hug".
+func (r routineState) title(p *lang.Printer, name string) string {
+	return p.T("routine.title", "Step", r.step+1, "Steps", len(r.plan), "Name", name)
+}
+
 // stretchAt returns the stretch of step i of the plan.
 func (b *Bot) stretchAt(plan string, i int) (stretchbot.Stretch, bool) {
 	if i < 0 || i >= len(plan) {
@@ -98,11 +84,13 @@ func takes(s stretchbot.Stretch) time.Duration {
 // their rotation, until the minutes are used (at least one), and shows
 // the first.
 func (b *Bot) stretchRoutine(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	length := defaultRoutine
 	if m := in.Option("minutes"); m != "" {
 		n, err := strconv.Atoi(m)
-		if err != nil || n < 1 || time.Duration(n)*time.Minute > maxRoutine {
-			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, textRoutineMinutes)
+		if d := time.Duration(n) * time.Minute; err != nil || d < minRoutine || d > maxRoutine {
+			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", p.T("routine.minutes",
+				"Min", int(minRoutine/time.Minute), "Max", int(maxRoutine/time.Minute), "Default", int(defaultRoutine/time.Minute)))
 		}
 		length = time.Duration(n) * time.Minute
 	}
@@ -122,19 +110,21 @@ func (b *Bot) stretchRoutine(ctx context.Context, in Interaction) (Reply, error)
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(p, in.UserID), nil
 	}
 	plan, total, distinct := b.planRoutine(offer, u.Recent, length)
 	if len(plan) == 0 {
 		return Reply{}, offerError(offer)
 	}
-	r := b.routineStep(routineState{owner: in.UserID, plan: plan})
+	r := b.routineStep(p, routineState{owner: in.UserID, plan: plan})
 	r.Ephemeral = true
-	r.Content = fmt.Sprintf(textRoutineIntro, stretchbot.Count(len(plan), stretchbot.NounStretch), stretchbot.HumanDuration(max(total.Round(time.Minute), time.Minute)))
+	r.Content = p.T("routine.intro", "Stretches", stretchbot.Count(p, len(plan), stretchbot.NounStretch),
+		"Duration", stretchbot.HumanDuration(p, max(total.Round(time.Minute), time.Minute)),
+		"Next", p.T("routine.button.next"), "Stop", p.T("routine.button.stop"))
 	if distinct < len(plan) {
-		r.Content += fmt.Sprintf(textRoutineRounds, stretchbot.Count(distinct, stretchbot.NounStretch))
+		r.Content += " " + p.T("routine.rounds", "Stretches", stretchbot.Count(p, distinct, stretchbot.NounStretch))
 	}
-	if note := offer.Note(); note != "" {
+	if note := offer.Note(p); note != "" {
 		r.Content += "\n\n" + note
 	}
 	return r, nil
@@ -171,16 +161,16 @@ func (b *Bot) planRoutine(offer stretchbot.StretchOffer, recent []string, length
 
 // routineStep shows the stretch of the state's step with the routine's
 // buttons.
-func (b *Bot) routineStep(st routineState) Reply {
+func (b *Bot) routineStep(p *lang.Printer, st routineState) Reply {
 	s, _ := b.stretchAt(st.plan, st.step)
 	card := stretchCard(s)
-	card.Title = fmt.Sprintf(textRoutineTitle, st.step+1, len(st.plan), s.Name)
+	card.Title = st.title(p, s.Name)
 	st.side = 1
 	r := Reply{Cards: []Card{card}, Rows: [][]Button{{
-		st.button(textRoutineStart, moveHold, Primary),
-		st.button(textRoutineDone, moveDone, Success),
-		st.button(textRoutineNext, moveNext, Secondary),
-		st.button(textRoutineStop, moveStop, Danger),
+		st.button(p.T("routine.button.start"), moveHold, Primary),
+		st.button(p.T("routine.button.done"), moveDone, Success),
+		st.button(p.T("routine.button.next"), moveNext, Secondary),
+		st.button(p.T("routine.button.stop"), moveStop, Danger),
 	}}}
 	b.addPictures(&r, s, "", false)
 	return r
@@ -189,6 +179,7 @@ func (b *Bot) routineStep(st routineState) Reply {
 // clickRoutine moves a routine on: a hold, a logged stretch, the next
 // step, or the end.
 func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
+	p := in.Lang()
 	st := routineState{owner: in.UserID, plan: id.Args[1]}
 	var err1, err2, err3 error
 	st.step, err1 = strconv.Atoi(id.Args[2])
@@ -200,7 +191,8 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	}
 	move := id.Args[5]
 	if move == moveStop {
-		return Reply{Update: true, Content: fmt.Sprintf(textRoutineStopped, st.step, len(st.plan), stretchbot.Count(st.logged, stretchbot.NounStretch))}, nil
+		return Reply{Update: true, Content: p.T("routine.stopped", "Step", st.step, "Steps", len(st.plan),
+			"Stretches", stretchbot.Count(p, st.logged, stretchbot.NounStretch))}, nil
 	}
 	// Held back since the routine began, or left out by a check-in
 	// since: it stops showing stretches.
@@ -210,7 +202,7 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	var progress string
 	switch move {
 	case moveHold:
-		return b.routineHold(ctx, st, s), nil
+		return b.routineHold(ctx, p, st, s), nil
 	case moveDone:
 		text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceButton)
 		if err != nil {
@@ -225,34 +217,36 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	st.step, st.side = st.step+1, 1
 	if st.step == len(st.plan) {
 		if st.logged == 0 {
-			return Reply{Update: true, Content: textRoutineNothing}, nil
+			return Reply{Update: true, Content: p.T("routine.finished_nothing")}, nil
 		}
-		return Reply{Update: true, Content: fmt.Sprintf(textRoutineFinished, stretchbot.Count(st.logged, stretchbot.NounStretch), progress)}, nil
+		return Reply{Update: true, Content: p.T("routine.finished",
+			"Stretches", stretchbot.Count(p, st.logged, stretchbot.NounStretch), "Progress", progress)}, nil
 	}
-	r := b.routineStep(st)
+	r := b.routineStep(p, st)
 	r.Update = true
 	if progress != "" {
-		r.Content = fmt.Sprintf(textRoutineLogged, s.Name, progress)
+		r.Content = p.T("routine.logged", "Name", s.Name, "Progress", progress)
 	}
 	return r, nil
 }
 
 // routineHold is the countdown of one side of a routine's stretch.
-func (b *Bot) routineHold(ctx context.Context, st routineState, s stretchbot.Stretch) Reply {
+func (b *Bot) routineHold(ctx context.Context, p *lang.Printer, st routineState, s stretchbot.Stretch) Reply {
 	card, countdown := b.holdCard(ctx, st.owner, s, st.side)
-	card.Title = fmt.Sprintf(textRoutineTitle, st.step+1, len(st.plan), card.Title)
+	card.Title = st.title(p, card.Title)
 	var first Button
 	if st.side < s.Sides() {
-		card.Footer, countdown.Done = textRoutineSwitch, textRoutineTimeUp+textRoutineSwitch
+		card.Footer = p.T("routine.switch", "Button", p.T("routine.button.other_side"))
 		next := st
 		next.side++
-		first = next.button(textRoutineOther, moveHold, Primary)
+		first = next.button(p.T("routine.button.other_side"), moveHold, Primary)
 	} else {
-		card.Footer, countdown.Done = textRoutineDoneHint, textRoutineTimeUp+textRoutineDoneHint
-		first = st.button(textRoutineDone, moveDone, Success)
+		card.Footer = p.T("routine.done_hint", "Button", p.T("routine.button.done"))
+		first = st.button(p.T("routine.button.done"), moveDone, Success)
 	}
+	countdown.Done = p.T("routine.time_up", "Next", card.Footer)
 	r := Reply{Update: true, Cards: []Card{card}, Countdown: countdown, Rows: [][]Button{{
-		first, st.button(textRoutineNext, moveNext, Secondary), st.button(textRoutineStop, moveStop, Danger),
+		first, st.button(p.T("routine.button.next"), moveNext, Secondary), st.button(p.T("routine.button.stop"), moveStop, Danger),
 	}}}
 	b.addPictures(&r, s, "", true)
 	return r

@@ -332,7 +332,7 @@ func TestRoutineInTheConsole(t *testing.T) {
 	typeLine("a1")
 	e.waitOutput(t, "side 1 of 2")
 	e.advanceWhenWaiting(t, timers, 30*time.Second)
-	e.waitOutput(t, "⏰ Time is up. When you are ready, switch to the other side.")
+	e.waitOutput(t, "⏰ Time is up. When you are ready, switch to the other side and press Other side.")
 	typeLine("a1")
 	e.waitOutput(t, "side 2 of 2")
 	e.advanceWhenWaiting(t, timers, 30*time.Second)
