@@ -179,6 +179,11 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 		}
 		return Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(err)}
 	}
+	if in.UserInstallContext() && in.Kind != KindAutocomplete {
+		// The bot may not be in this channel: whatever it says stays with
+		// the person who asked.
+		r.Ephemeral = true
+	}
 	// Autocomplete suggestions have no place for a notice: taking it there
 	// would lose it, so it waits for the command itself.
 	if in.Kind != KindAutocomplete {
@@ -225,6 +230,11 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	if l.root.GuildOnly && in.GuildID == "" {
 		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s works only in a server channel.", l.root.Name)
+	}
+	if l.root.GuildOnly && in.UserInstallContext() {
+		// Discord offers these only through a server's install, but a
+		// hand-made request or a changed permission could still get here.
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("break.needs_server_install"))
 	}
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
 		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "Only people who can manage this server can change stretch breaks.")

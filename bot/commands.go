@@ -34,7 +34,8 @@ type CommandSpec struct {
 	Options     []OptionSpec
 	Subs        []CommandSpec
 	// AdminOnly commands need the Manage Server permission; GuildOnly ones
-	// do not exist in DMs.
+	// come only with a server's install and exist only in its channels
+	// (not in DMs, not through a person's own install).
 	AdminOnly bool
 	GuildOnly bool
 }

@@ -175,8 +175,12 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	r := b.stretchReply(s, c, offer)
 	share := boolOption(in, "share") && in.Kind == KindCommand
-	r.Ephemeral = !share
 	var notes []string
+	if share && in.UserInstallContext() {
+		share = false
+		notes = append(notes, in.Lang().T("bot.reach.share_private"))
+	}
+	r.Ephemeral = !share
 	switch {
 	case share:
 		// Why stretches are left out names health answers: only for the
