@@ -68,6 +68,9 @@ type Config struct {
 	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
 	// random key, so buttons expire when the bot stops.
 	Keys *customid.Keyring
+	// InteractionBurst is how many interactions one person may send at
+	// once before the limit of one a second applies (default LimitBurst).
+	InteractionBurst int
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -97,7 +100,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.InteractionBurst)}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}
