@@ -411,18 +411,3 @@ func TestAwayInTheConsole(t *testing.T) {
 	e.clock.Set(at(27, 9, 30))
 	e.waitOutput(t, "Time to stretch!")
 }
-
-// waitFired waits until the scheduler has handled n occurrences. The
-// bound only keeps a broken test from hanging: under any load it is
-// reached in milliseconds.
-func waitFired(t *testing.T, e *env, n uint64) {
-	t.Helper()
-	timeout := time.After(time.Minute)
-	for e.sched.Stats().Fired < n {
-		select {
-		case <-timeout:
-			t.Fatalf("%d occurrences fired, want %d", e.sched.Stats().Fired, n)
-		case <-time.After(time.Millisecond):
-		}
-	}
-}
