@@ -36,6 +36,10 @@ type User struct {
 	Equipment []Equipment `json:",omitempty"`
 	// Quiet holds the person's quiet hours; nil: none.
 	Quiet *QuietHours `json:",omitempty"`
+	// Locale is the language of the person's Discord client at their
+	// latest command (a Discord locale code, "de", "es-419"), so reminders
+	// and direct messages, which no command starts, are in it too.
+	Locale string `json:",omitempty"`
 }
 
 // RemindersPaused reports whether the user's reminders are paused at now.

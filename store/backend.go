@@ -72,6 +72,7 @@ var exportAbout = []string{
 	"tier: 0 keep stretching, 1 see a doctor soon, 2 see a doctor today, 3 get help now. rule_version: the version of the check-in rules that gave it.",
 	"filter: what a reminder's stretches are chosen from. equipment: empty (only what you said you have), all (everything), none or one item (stretches that need only that).",
 	"quiet_hours: when reminders wait or come silently; null when you have none.",
+	"language: your Discord app's language at your latest command, for reminders and direct messages; empty until known.",
 	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
 	"source: button (Done), manual (/stretch done) or break.",
 	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",

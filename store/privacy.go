@@ -52,6 +52,7 @@ type ExportSettings struct {
 	Recent              []string       `json:"recent_stretches"` // newest last
 	Equipment           []string       `json:"equipment_you_have"`
 	Quiet               *ExportQuiet   `json:"quiet_hours"` // null: none
+	Language            string         `json:"language"`    // Discord locale code; "" until known
 }
 
 // ExportQuiet is a user's quiet hours, in their time zone.
@@ -87,6 +88,7 @@ type ExportSchedule struct {
 	Paused    bool         `json:"paused"`
 	Created   time.Time    `json:"created"`
 	Filter    ExportFilter `json:"filter"`
+	Language  string       `json:"language,omitempty"` // a stretch break's: the server's language
 }
 
 // ExportCompletion is one stretch the user did.
@@ -285,6 +287,7 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 		TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
 		LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
 		Notice: u.Notice, Recent: append([]string{}, u.Recent...), Equipment: []string{},
+		Language: u.Locale,
 	}
 	for _, e := range u.Equipment {
 		st.Equipment = append(st.Equipment, string(e))
@@ -303,6 +306,7 @@ func exportSchedule(s stretchbot.Schedule) ExportSchedule {
 	return ExportSchedule{
 		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
 		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
-		Filter: ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Filter:   ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Language: s.Locale,
 	}
 }
