@@ -27,7 +27,6 @@ const (
 	maxOnceAhead = 366 * 24 * time.Hour
 )
 
-
 var weekdayWords = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday,
 	"mon": time.Monday, "monday": time.Monday,

@@ -69,6 +69,9 @@ type Config struct {
 	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
 	// random key, so buttons expire when the bot stops.
 	Keys *customid.Keyring
+	// InteractionBurst is how many interactions one person may send at
+	// once before the limit of one a second applies (default LimitBurst).
+	InteractionBurst int
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -98,7 +101,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.InteractionBurst)}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}
@@ -115,6 +118,7 @@ func New(cfg Config) (*Bot, error) {
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
 		"stretch remind quiet":   b.remindQuiet,
+		"stretch routine":        b.stretchRoutine,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -179,6 +183,11 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 		}
 		return Reply{Ephemeral: true, Content: stretchbot.ErrorText(in.Lang(), err)}
 	}
+	if in.UserInstallContext() && in.Kind != KindAutocomplete {
+		// The bot may not be in this channel: whatever it says stays with
+		// the person who asked.
+		r.Ephemeral = true
+	}
 	// Autocomplete suggestions have no place for a notice: taking it there
 	// would lose it, so it waits for the command itself.
 	if in.Kind != KindAutocomplete {
@@ -240,6 +249,11 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	if l.root.GuildOnly && in.GuildID == "" {
 		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "command.server_only", "Command", l.root.Name)
+	}
+	if l.root.GuildOnly && in.UserInstallContext() {
+		// Discord offers these only through a server's install, but a
+		// hand-made request or a changed permission could still get here.
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("break.needs_server_install"))
 	}
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
 		return Reply{}, stretchbot.Fail(stretchbot.EUNAUTHORIZED, "command.managers_only")
@@ -347,6 +361,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickClear(ctx, in, id)
 	case customid.Mine:
 		return b.clickMine(ctx, in, id)
+	case customid.Routine:
+		return b.clickRoutine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

@@ -54,7 +54,7 @@ func newCheckinEnv(t *testing.T) *checkinEnv {
 	e := &checkinEnv{t: t, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), sent: &sentReplies{}}
 	sched := scheduler.New(scheduler.Options{Clock: e.clock, Journal: db, Logger: testLogger(),
 		Deliver: func(context.Context, scheduler.Occurrence) error { return nil }})
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true, InteractionBurst: manyPresses})
 	if err != nil {
 		t.Fatal(err)
 	}

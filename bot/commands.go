@@ -36,7 +36,8 @@ type CommandSpec struct {
 	Options     []OptionSpec
 	Subs        []CommandSpec
 	// AdminOnly commands need the Manage Server permission; GuildOnly ones
-	// do not exist in DMs.
+	// come only with a server's install and exist only in its channels
+	// (not in DMs, not through a person's own install).
 	AdminOnly bool
 	GuildOnly bool
 }
@@ -69,6 +70,10 @@ func Commands() []CommandSpec {
 				{Name: "now", Description: "Show the next stretch of your routine", Options: []OptionSpec{
 					optPosition, optEquipment, optSpasm,
 					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
+				}},
+				{Name: "routine", Description: "A guided routine: stretches that fit you, one after another", Options: []OptionSpec{
+					{Name: "minutes", Description: "About how many minutes, 1 to 30 (default 10)", Type: OptInteger},
+					optPosition, optEquipment, optSpasm,
 				}},
 				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
 					{Name: "stretch", Description: "Which stretch (start typing)", Autocomplete: true},

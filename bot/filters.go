@@ -8,7 +8,6 @@ import (
 	"github.com/stretchbot/stretchbot/lang"
 )
 
-
 // cardState is what a stretch card's buttons carry from click to click:
 // whose card it is, the filters in force, and whether it came from a
 // stretch break (then the break's "I did it" logs it, not a Done button).

@@ -35,6 +35,12 @@ type Interaction struct {
 	Focused string
 	// CustomID is the button's custom_id, for button clicks.
 	CustomID string
+	// Context is where the interaction happened: a server, the bot's DM or
+	// a conversation between people.
+	Context InteractionContext
+	// Reach says whether the bot can post in the channel; see
+	// UserInstallContext.
+	Reach Reach
 	// Locale is the language of the person's client, a Discord locale
 	// code ("de", "es-419", "en-US"); GuildLocale is the server's, "" in
 	// DMs. Replies are in Locale (see Lang).

@@ -20,9 +20,9 @@ const (
 	limitSweep = time.Minute
 )
 
-
 // rateLimiter is a token bucket per person.
 type rateLimiter struct {
+	burst     float64
 	mu        sync.Mutex
 	buckets   map[string]*bucket
 	lastSweep time.Time
@@ -33,7 +33,14 @@ type bucket struct {
 	at     time.Time
 }
 
-func newRateLimiter() *rateLimiter { return &rateLimiter{buckets: map[string]*bucket{}} }
+// newRateLimiter lets each person send burst interactions at once
+// (LimitBurst when burst is 0).
+func newRateLimiter(burst int) *rateLimiter {
+	if burst <= 0 {
+		burst = LimitBurst
+	}
+	return &rateLimiter{burst: float64(burst), buckets: map[string]*bucket{}}
+}
 
 // allow takes one token of user's bucket at now; when there is none it
 // says how long until there is.
@@ -42,7 +49,7 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) >= limitSweep {
 		for id, b := range l.buckets {
-			if b.refilled(now) >= LimitBurst {
+			if b.refilled(now, l.burst) >= l.burst {
 				delete(l.buckets, id)
 			}
 		}
@@ -50,10 +57,10 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	}
 	b := l.buckets[user]
 	if b == nil {
-		b = &bucket{tokens: LimitBurst, at: now}
+		b = &bucket{tokens: l.burst, at: now}
 		l.buckets[user] = b
 	}
-	b.tokens, b.at = b.refilled(now), now
+	b.tokens, b.at = b.refilled(now, l.burst), now
 	if b.tokens < 1 {
 		return false, time.Duration((1 - b.tokens) * float64(limitEvery))
 	}
@@ -61,13 +68,13 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	return true, 0
 }
 
-// refilled is the bucket's tokens at now.
-func (b *bucket) refilled(now time.Time) float64 {
+// refilled is the bucket's tokens at now, at most burst.
+func (b *bucket) refilled(now time.Time, burst float64) float64 {
 	elapsed := now.Sub(b.at)
 	if elapsed < 0 {
 		elapsed = 0
 	}
-	return min(LimitBurst, b.tokens+float64(elapsed)/float64(limitEvery))
+	return min(burst, b.tokens+float64(elapsed)/float64(limitEvery))
 }
 
 // slowDown is the answer to an interaction over the limit: ephemeral, and

@@ -69,6 +69,14 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 
 func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	p := in.Lang()
+	here := strings.EqualFold(in.Option("where"), "here")
+	if here {
+		// Refused first, before anything is read or stored: the bot knows
+		// from the interaction alone whether it can post here.
+		if err := in.hereRefusal(); err != nil {
+			return Reply{}, err
+		}
+	}
 	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
@@ -81,8 +89,8 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if w.OneTime() {
 		s.Kind, s.Spec, s.At = stretchbot.KindOnce, "", w.Once
 	}
-	if strings.EqualFold(in.Option("where"), "here") && in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
+	if here {
+		s.GuildID, s.ChannelID = in.postableChannel()
 	}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {

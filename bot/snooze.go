@@ -10,7 +10,6 @@ import (
 	"github.com/stretchbot/stretchbot/lang"
 )
 
-
 // The snooze choices a reminder offers, as custom_id arguments.
 const (
 	snoozeShort    = "10m" // Config.SnoozeFor, 10 minutes by default
@@ -82,9 +81,9 @@ func (b *Bot) snooze(ctx context.Context, in Interaction, choice string, c cardS
 		return Reply{}, customid.ErrExpired
 	}
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindSnooze, At: at, TimeZone: loc.String(), Created: now, Filter: c.filter}
-	if in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
-	}
+	// The next reminder comes where this one was clicked, or by DM where
+	// the bot cannot post.
+	s.GuildID, s.ChannelID = in.postableChannel()
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
 			return Reply{Ephemeral: true, Content: "😴 " + p.T("snooze.already", "When", b.relative(p, dup.Existing.At, loc))}, nil

@@ -177,8 +177,12 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	p := in.Lang()
 	r := b.stretchReply(p, s, c, offer)
 	share := boolOption(in, "share") && in.Kind == KindCommand
-	r.Ephemeral = !share
 	var notes []string
+	if share && in.UserInstallContext() {
+		share = false
+		notes = append(notes, in.Lang().T("bot.reach.share_private"))
+	}
+	r.Ephemeral = !share
 	switch {
 	case share:
 		// Why stretches are left out names health answers: only for the
@@ -272,34 +276,25 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Re
 		Rows: [][]Button{{{Label: p.T("done.another"), ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
 }
 
-// logCompletion stores a completion, moves the rotation on and returns a
-// short progress line.
-func (b *Bot) logCompletion(ctx context.Context, p *lang.Printer, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
+// logCompletion stores a completion (which moves the rotation on) and
+// returns a short progress line.
+func (b *Bot) logCompletion(ctx context.Context, lp *lang.Printer, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
 	now := b.now()
 	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
 		return "", fmt.Errorf("log completion for %s: %w", userID, err)
 	}
-	var u stretchbot.User
-	var err error
-	if stretchID != "" {
-		u, err = b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
-			u.Remember(stretchID)
-			return nil
-		})
-	} else {
-		u, err = b.cfg.Store.User(ctx, userID)
-	}
+	// The store moved the rotation on and counted the completion in the
+	// user's progress, in the same transaction.
+	u, err := b.cfg.Store.User(ctx, userID)
 	if err != nil {
-		return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+		return "", fmt.Errorf("load user %s: %w", userID, err)
 	}
-	// The whole history, as /stretch stats reads it, so a streak longer
-	// than a year shows the same number in both places.
-	history, err := b.cfg.Store.Completions(ctx, userID, time.Time{}, now.Add(time.Second))
+	p, err := b.progressOf(ctx, u)
 	if err != nil {
-		return "", fmt.Errorf("load completions for %s: %w", userID, err)
+		return "", err
 	}
-	st := stretchbot.Summarize(history, locationOf(u), now, 1)
-	return p.T("done.progress", "Streak", days(p, st.CurrentStreak), "Today", st.Today), nil
+	today := stretchbot.DayOf(now, locationOf(u))
+	return lp.T("done.progress", "Streak", days(lp, p.Streak(today, u.Away)), "Today", p.Today(today)), nil
 }
 
 func days(p *lang.Printer, n int) string { return stretchbot.Count(p, n, stretchbot.NounDay) }

@@ -65,6 +65,11 @@ type Options struct {
 	Echo bool
 	// Clock times countdowns; default the system clock.
 	Clock scheduler.Clock
+	// Private makes every command come from a conversation between people
+	// (a DM or group DM), through the user's own install of the app: the
+	// bot is not a member there, as on Discord. By default the console
+	// acts as a server's install, in a channel where the bot may post.
+	Private bool
 }
 
 // Console runs commands typed in a terminal.
@@ -212,6 +217,10 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 func (c *Console) interaction(in bot.Interaction) bot.Interaction {
 	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
 	in.Locale, in.GuildLocale = c.p.Locale(), c.p.Locale()
+	if c.opts.Private {
+		in.GuildID, in.Permissions = "", 0
+		in.Context, in.Reach = bot.ContextPrivate, bot.ReachUserInstall
+	}
 	return in
 }
 
