@@ -145,15 +145,6 @@ func (b *Bot) destination(p *lang.Printer, s stretchbot.Schedule, here string) s
 	return p.T("remind.where.channel", "Channel", "<#"+s.ChannelID+">")
 }
 
-// ownSchedules lists the user's schedules of one kind.
-func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.ScheduleKind) ([]stretchbot.Schedule, error) {
-	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
-	}
-	return ofKind(all, kind), nil
-}
-
 // ownReminders lists the user's reminders, repeating and one-time, in
 // the order they were set.
 func (b *Bot) ownReminders(ctx context.Context, userID string) ([]stretchbot.Schedule, error) {
