@@ -112,6 +112,8 @@ func New(cfg Config) (*Bot, error) {
 		"stretch stats":          b.stretchStats,
 		"stretch timezone":       b.stretchTimezone,
 		"stretch help":           b.stretchHelp,
+		"stretch away":           b.stretchAway,
+		"stretch back":           b.stretchBack,
 		"stretch remind set":     b.remindSet,
 		"stretch remind list":    b.remindList,
 		"stretch remind remove":  b.remindRemove,

@@ -82,5 +82,5 @@ func (b *bucket) refilled(now time.Time, burst float64) float64 {
 func slowDown(p *lang.Printer, wait time.Duration) Reply {
 	// Whole seconds, rounded up: "try again in 1 second" must be true.
 	wait = (wait + time.Second - 1).Truncate(time.Second)
-	return message(p.T("limit.slow_down", "When", stretchbot.FromNow(p, wait)))
+	return message(p.T("rate.slow_down", "When", stretchbot.FromNow(p, wait)))
 }

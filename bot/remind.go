@@ -211,6 +211,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	if u.RemindersPaused(b.now()) {
 		desc += "\n\n⏸ " + b.pausedText(p, "remind.list.paused", u)
 	}
+	if line := b.awayLine(in, u); line != "" {
+		desc += "\n\n" + line
+	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("remind.list.title"), Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
 }
 
