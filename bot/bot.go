@@ -111,12 +111,15 @@ func New(cfg Config) (*Bot, error) {
 		"stretch stats":          b.stretchStats,
 		"stretch timezone":       b.stretchTimezone,
 		"stretch help":           b.stretchHelp,
+		"stretch away":           b.stretchAway,
+		"stretch back":           b.stretchBack,
 		"stretch remind set":     b.remindSet,
 		"stretch remind list":    b.remindList,
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
 		"stretch remind quiet":   b.remindQuiet,
+		"stretch routine":        b.stretchRoutine,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -149,7 +152,7 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	if in.Kind != KindAutocomplete && in.UserID != "" {
 		if ok, wait := b.limits.allow(in.UserID, start); !ok {
 			b.log.DebugContext(ctx, "interaction refused: over the rate limit", "user", in.UserID, "wait", wait)
-			return slowDown(wait)
+			return slowDown(in.Lang(), wait)
 		}
 	}
 	var (
@@ -343,6 +346,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickClear(ctx, in, id)
 	case customid.Mine:
 		return b.clickMine(ctx, in, id)
+	case customid.Routine:
+		return b.clickRoutine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -276,5 +277,60 @@ func TestHTTPInteractionFromPrivateChannel(t *testing.T) {
 	}
 	if n := countRequests(e.fake, "POST", "/channels/{channel_id}/messages"); n != 0 {
 		t.Fatalf("%d channel messages posted from a conversation the bot is not in", n)
+	}
+}
+
+// TestEveryButtonInPrivateChannel: the check-in, the reminder list, the
+// privacy confirmation and the card's filter and variant buttons work in
+// a conversation between people, through the user's own install, and
+// the bot never posts there.
+func TestEveryButtonInPrivateChannel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{guildID: guildID})
+	ctx := testCtx(t)
+	here := discordtest.InPrivateChannel(groupDMID, alice)
+
+	_, r := e.run(inv(here, "checkin"))
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	result := answerCheckIn(t, e, here, r.Message, "16 to 49", "No", "^Everyday strain", "2")
+	_, r = e.click(here, result, "Remind me to check in")
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	wantText(t, r.Message, "I'll remind you to check in", "by direct message")
+	_, r = e.click(here, result, "Stretch now")
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	wantText(t, r.Message, "Steps")
+
+	// A card with filters: Clear filters, and a variant when it has one.
+	_, r = e.run(inv(here, "stretch now", opt("position", "floor")))
+	_, r = e.click(here, r.Message, "Clear filters")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	if rs := rows(r.Message); len(rs) > 1 {
+		_, r = e.click(here, r.Message, rs[1].Components[0].Label)
+		wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	}
+
+	_, r = e.run(inv(here, "stretch remind set", opt("time", "7:30"), opt("timezone", "UTC")))
+	wantText(t, r.Message, "Reminder #", "by direct message")
+	list, _ := e.db.SchedulesByOwner(ctx, aliceID)
+	var reminder uint64
+	for _, s := range list {
+		if s.Kind == stretchbot.KindReminder {
+			reminder = s.ID
+		}
+	}
+	_, r = e.run(inv(here, "stretch remind list"))
+	_, r = e.click(here, r.Message, fmt.Sprintf("Remove #%d", reminder))
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	if _, err := e.db.Schedule(ctx, reminder); err == nil {
+		t.Fatal("Remove left the reminder in place")
+	}
+
+	_, r = e.run(inv(here, "stretch privacy forget"))
+	_, r = e.click(here, r.Message, "Keep my data")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	wantText(t, r.Message, "Nothing was deleted")
+
+	if n := countRequests(e.fake, "POST", "/channels/{channel_id}/messages"); n != 0 {
+		t.Fatalf("%d channel message requests, want none", n)
 	}
 }
