@@ -55,6 +55,7 @@ type ExportSettings struct {
 	Quiet               *ExportQuiet    `json:"quiet_hours"` // null: none
 	Away                []ExportAway    `json:"away"`        // oldest first
 	Progress            *ExportProgress `json:"progress"`    // null: not summed up yet
+	Language            string          `json:"language"`    // Discord locale code; "" until known
 }
 
 // ExportAway is a run of days the user said they were away (their local
@@ -108,6 +109,7 @@ type ExportSchedule struct {
 	Paused    bool         `json:"paused"`
 	Created   time.Time    `json:"created"`
 	Filter    ExportFilter `json:"filter"`
+	Language  string       `json:"language,omitempty"` // a stretch break's: the server's language
 }
 
 // ExportCompletion is one stretch the user did.
@@ -306,6 +308,7 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 		TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
 		LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
 		Notice: u.Notice, Recent: append([]string{}, u.Recent...), Equipment: []string{},
+		Language: u.Locale,
 	}
 	for _, e := range u.Equipment {
 		st.Equipment = append(st.Equipment, string(e))
@@ -332,6 +335,7 @@ func exportSchedule(s stretchbot.Schedule) ExportSchedule {
 	return ExportSchedule{
 		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
 		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
-		Filter: ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Filter:   ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Language: s.Locale,
 	}
 }
