@@ -5,3 +5,7 @@ import "github.com/stretchbot/stretchbot"
 // EncodedScheduleSize exposes the encoded size of a schedule value to the
 // benchmarks.
 func EncodedScheduleSize(s *stretchbot.Schedule) []byte { return encodeSchedule(*s) }
+
+// SetNoSync turns bbolt's fsync per commit off or on, so that benchmarks
+// can write their starting data quickly; what they time runs with it on.
+func SetNoSync(db *DB, noSync bool) { db.bolt.NoSync = noSync }
