@@ -114,7 +114,7 @@ func BenchmarkJournal30Days(b *testing.B) {
 		b.StopTimer()
 		var scrubHeld atomic.Int64
 		db, err := store.Open(filepath.Join(b.TempDir(), "journal.db"), store.Options{ObserveTx: func(kind string, d time.Duration) {
-			if kind == "scrub" {
+			if kind == "scrub" && int64(d) > scrubHeld.Load() {
 				scrubHeld.Store(int64(d))
 			}
 		}})
@@ -164,7 +164,8 @@ func BenchmarkJournal30Days(b *testing.B) {
 			b.Fatalf("undelivered after 30 days: %d, %v", len(un), err)
 		}
 		// The sweeper's other job: ScrubFreePages holds bbolt's one write
-		// transaction while it zeroes the pages 30 days of commits freed.
+		// lock while it zeroes the pages 30 days of commits freed, one part
+		// of the file per write transaction; the longest one counts.
 		zeroed, err := db.ScrubFreePages(ctx)
 		if err != nil {
 			b.Fatal(err)
