@@ -68,6 +68,9 @@ type Config struct {
 	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
 	// random key, so buttons expire when the bot stops.
 	Keys *customid.Keyring
+	// InteractionBurst is how many interactions one person may send at
+	// once before the limit of one a second applies (default LimitBurst).
+	InteractionBurst int
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -78,6 +81,7 @@ type Bot struct {
 	groups map[string]group
 	routes map[string]handlerFunc
 	keys   atomic.Pointer[customid.Keyring]
+	limits *rateLimiter
 }
 
 type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
@@ -96,7 +100,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.InteractionBurst)}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}
@@ -107,12 +111,15 @@ func New(cfg Config) (*Bot, error) {
 		"stretch stats":          b.stretchStats,
 		"stretch timezone":       b.stretchTimezone,
 		"stretch help":           b.stretchHelp,
+		"stretch away":           b.stretchAway,
+		"stretch back":           b.stretchBack,
 		"stretch remind set":     b.remindSet,
 		"stretch remind list":    b.remindList,
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
 		"stretch remind quiet":   b.remindQuiet,
+		"stretch routine":        b.stretchRoutine,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -140,6 +147,14 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 
 func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	start := b.now()
+	// Suggestions while typing are cheap and come with every keystroke:
+	// only what someone sends counts against their limit.
+	if in.Kind != KindAutocomplete && in.UserID != "" {
+		if ok, wait := b.limits.allow(in.UserID, start); !ok {
+			b.log.DebugContext(ctx, "interaction refused: over the rate limit", "user", in.UserID, "wait", wait)
+			return slowDown(in.Lang(), wait)
+		}
+	}
 	var (
 		r     Reply
 		err   error
@@ -168,6 +183,11 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 			b.log.DebugContext(ctx, "interaction refused", "route", route, "user", in.UserID, "code", code)
 		}
 		return Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(err)}
+	}
+	if in.UserInstallContext() && in.Kind != KindAutocomplete {
+		// The bot may not be in this channel: whatever it says stays with
+		// the person who asked.
+		r.Ephemeral = true
 	}
 	// Autocomplete suggestions have no place for a notice: taking it there
 	// would lose it, so it waits for the command itself.
@@ -215,6 +235,11 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	if l.root.GuildOnly && in.GuildID == "" {
 		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s works only in a server channel.", l.root.Name)
+	}
+	if l.root.GuildOnly && in.UserInstallContext() {
+		// Discord offers these only through a server's install, but a
+		// hand-made request or a changed permission could still get here.
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("break.needs_server_install"))
 	}
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
 		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "Only people who can manage this server can change stretch breaks.")
@@ -321,6 +346,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickClear(ctx, in, id)
 	case customid.Mine:
 		return b.clickMine(ctx, in, id)
+	case customid.Routine:
+		return b.clickRoutine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

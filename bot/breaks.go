@@ -170,7 +170,7 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 	}
 	if u.Paused == stretchbot.PauseCheckIn {
 		// Held by an urgent check-in: no stretch, so none is logged either.
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	counted, total, err := b.cfg.Store.RecordBreakClick(ctx, s.ID, occ, in.UserID, b.now())
 	if err != nil {
@@ -208,7 +208,7 @@ func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	st, ok := offer.Next(u.Recent)
 	if !ok {
@@ -216,7 +216,7 @@ func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Re
 	}
 	r := b.stretchReply(st, c, offer)
 	r.Ephemeral = true
-	r.Content = strings.TrimSpace(textBreakYours + " " + textBreakDoneHint + "\n\n" + offer.Note())
+	r.Content = strings.TrimSpace(textBreakYours + " " + textBreakDoneHint + "\n\n" + offer.Note(in.Lang()))
 	return r, nil
 }
 
@@ -235,7 +235,7 @@ func (b *Bot) breakStats(ctx context.Context, in Interaction) (Reply, error) {
 	var lines []string
 	for _, s := range list {
 		st := stats[s.ID]
-		lines = append(lines, fmt.Sprintf("#%d %s: %s joined, %s in all", s.ID, s.Describe(), stretchbot.Count(st.Occurrences, stretchbot.NounBreak), stretchbot.Count(st.Clicks, stretchbot.NounCheckMark)))
+		lines = append(lines, fmt.Sprintf("#%d %s: %s joined, %s in all", s.ID, s.Describe(), stretchbot.Count(in.Lang(), st.Occurrences, stretchbot.NounBreak), stretchbot.Count(in.Lang(), st.Clicks, stretchbot.NounCheckMark)))
 	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: "Stretch break participation", Description: strings.Join(lines, "\n"), Color: colorInfo, Footer: "Counts only: no names are kept for this view."}}}, nil
 }

@@ -34,7 +34,8 @@ type CommandSpec struct {
 	Options     []OptionSpec
 	Subs        []CommandSpec
 	// AdminOnly commands need the Manage Server permission; GuildOnly ones
-	// do not exist in DMs.
+	// come only with a server's install and exist only in its channels
+	// (not in DMs, not through a person's own install).
 	AdminOnly bool
 	GuildOnly bool
 }
@@ -68,6 +69,10 @@ func Commands() []CommandSpec {
 					optPosition, optEquipment, optSpasm,
 					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
 				}},
+				{Name: "routine", Description: "A guided routine: stretches that fit you, one after another", Options: []OptionSpec{
+					{Name: "minutes", Description: "About how many minutes, 1 to 30 (default 10)", Type: OptInteger},
+					optPosition, optEquipment, optSpasm,
+				}},
 				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
 					{Name: "stretch", Description: "Which stretch (start typing)", Autocomplete: true},
 				}},
@@ -78,6 +83,10 @@ func Commands() []CommandSpec {
 					{Name: "name", Description: "An IANA time zone such as Europe/Berlin (start typing)", Autocomplete: true},
 				}},
 				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
+				{Name: "away", Description: "Away for a few days: reminders wait and your streak is kept", Options: []OptionSpec{
+					{Name: "days", Description: "How many days, today included (1 to 30)", Type: OptInteger, Required: true},
+				}},
+				{Name: "back", Description: "Back sooner than you said: reminders start again today"},
 				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
 					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
 						optWhen, optDays, optTimezone,

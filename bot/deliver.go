@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ErrUnreachable marks a send that can never succeed as things stand: the
@@ -82,6 +83,11 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
 		return nil
 	}
+	// A reminder due on a day away is not sent, however late it goes out.
+	if _, away := u.AwayAt(at); away && s.Kind != stretchbot.KindCheckIn {
+		b.log.DebugContext(ctx, "reminder skipped: away", "schedule", s.ID, "user", s.Owner)
+		return nil
+	}
 	silent := false
 	if q := u.Quiet; q != nil {
 		loc := locationOf(u)
@@ -147,14 +153,14 @@ func (b *Bot) reminderReply(ctx context.Context, s stretchbot.Schedule, u stretc
 	case ok:
 		r = b.stretchReply(st, c, offer)
 		r.Content = content
-		if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
+		if note := offer.ShortNote(lang.English()); note != "" && s.ChannelID == "" {
 			// Only in a DM: the note names health answers.
 			r.Content += "\n" + note
 		}
 	case s.ChannelID == "":
-		r.Content = content + "\n\n" + offer.Empty()
+		r.Content = content + "\n\n" + offer.Empty(lang.English())
 	default:
-		r.Content = content + " " + stretchbot.PrivateOfferText
+		r.Content = content + " " + stretchbot.PrivateOfferText(lang.English())
 	}
 	return r, nil
 }

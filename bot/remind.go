@@ -78,6 +78,14 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 }
 
 func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
+	here := strings.EqualFold(in.Option("where"), "here")
+	if here {
+		// Refused first, before anything is read or stored: the bot knows
+		// from the interaction alone whether it can post here.
+		if err := in.hereRefusal(); err != nil {
+			return Reply{}, err
+		}
+	}
 	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
@@ -90,8 +98,8 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if w.OneTime() {
 		s.Kind, s.Spec, s.At = stretchbot.KindOnce, "", w.Once
 	}
-	if strings.EqualFold(in.Option("where"), "here") && in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
+	if here {
+		s.GuildID, s.ChannelID = in.postableChannel()
 	}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
@@ -143,15 +151,6 @@ func (b *Bot) destination(s stretchbot.Schedule, here string) string {
 		return "in this channel"
 	}
 	return "in <#" + s.ChannelID + ">"
-}
-
-// ownSchedules lists the user's schedules of one kind.
-func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.ScheduleKind) ([]stretchbot.Schedule, error) {
-	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
-	}
-	return ofKind(all, kind), nil
 }
 
 // ownReminders lists the user's reminders, repeating and one-time, in
@@ -218,6 +217,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	desc := strings.Join(lines, "\n")
 	if u.RemindersPaused(b.now()) {
 		desc += "\n\n⏸ All reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."
+	}
+	if line := b.awayLine(in, u); line != "" {
+		desc += "\n\n" + line
 	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: "Your reminders", Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
 }

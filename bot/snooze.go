@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Texts of snoozing, in one place.
@@ -33,8 +34,8 @@ const tomorrowCovers = time.Hour
 func (b *Bot) snoozeButtons(c cardState) []Button {
 	tok := c.token()
 	return []Button{
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
+		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(lang.English(), b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
+		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(lang.English(), time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
 		{Label: textSnoozeTomorrow, ID: customid.Make(customid.Later, c.owner, snoozeTomorrow, tok), Style: Secondary},
 	}
 }
@@ -88,9 +89,9 @@ func (b *Bot) snooze(ctx context.Context, in Interaction, choice string, c cardS
 		return Reply{}, customid.ErrExpired
 	}
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindSnooze, At: at, TimeZone: loc.String(), Created: now, Filter: c.filter}
-	if in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
-	}
+	// The next reminder comes where this one was clicked, or by DM where
+	// the bot cannot post.
+	s.GuildID, s.ChannelID = in.postableChannel()
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
 			return Reply{Ephemeral: true, Content: fmt.Sprintf(textAlreadySnoozed, b.relative(dup.Existing.At, loc))}, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/pictures"
 )
 
@@ -21,7 +22,7 @@ func stretchCard(s stretchbot.Stretch) Card {
 	}
 	fields := []Field{
 		{Name: "Steps", Value: strings.TrimSpace(steps.String())},
-		{Name: "Hold", Value: s.HoldText()},
+		{Name: "Hold", Value: s.HoldText(lang.English())},
 		{Name: "Breathe", Value: s.Breathing},
 	}
 	if len(s.Cautions) > 0 {
@@ -132,7 +133,7 @@ func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Positio
 
 // offerError is the refusal when an offer has no stretch: why, in words.
 func offerError(offer stretchbot.StretchOffer) error {
-	return stretchbot.Errorf(stretchbot.ENOTFOUND, "%s", offer.Empty())
+	return stretchbot.Errorf(stretchbot.ENOTFOUND, "%s", offer.Empty(lang.English()))
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
@@ -166,7 +167,7 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if offer.Held() {
 		// A check-in said to get checked before stretching on: stretches
 		// wait until the person says a clinician has seen them.
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	s, ok := offer.Next(u.Recent)
 	if !ok {
@@ -174,18 +175,22 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	r := b.stretchReply(s, c, offer)
 	share := boolOption(in, "share") && in.Kind == KindCommand
-	r.Ephemeral = !share
 	var notes []string
+	if share && in.UserInstallContext() {
+		share = false
+		notes = append(notes, in.Lang().T("bot.reach.share_private"))
+	}
+	r.Ephemeral = !share
 	switch {
 	case share:
 		// Why stretches are left out names health answers: only for the
 		// person, never on a card shared with the channel.
 	case in.Kind == KindCommand:
-		notes = append(notes, offer.Note())
+		notes = append(notes, offer.Note(lang.English()))
 	default:
 		// "Stretch now" and "Another stretch" buttons: the full note was
 		// on the command already; one line is enough here.
-		notes = append(notes, offer.ShortNote())
+		notes = append(notes, offer.ShortNote(lang.English()))
 	}
 	if c.filter.SpasmSafe {
 		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
@@ -248,7 +253,7 @@ func (b *Bot) holdCard(ctx context.Context, userID string, s stretchbot.Stretch,
 		card.Title += fmt.Sprintf(" — side %d of 2", side)
 	}
 	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
-		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
+		s.HoldText(lang.English()), stretchbot.Count(lang.English(), s.HoldMax, stretchbot.NounSecond), b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
 	return card, &Countdown{End: end}
 }
 
@@ -265,37 +270,28 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Re
 		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
 }
 
-// logCompletion stores a completion, moves the rotation on and returns a
-// short progress line.
+// logCompletion stores a completion (which moves the rotation on) and
+// returns a short progress line.
 func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
 	now := b.now()
 	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
 		return "", fmt.Errorf("log completion for %s: %w", userID, err)
 	}
-	var u stretchbot.User
-	var err error
-	if stretchID != "" {
-		u, err = b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
-			u.Remember(stretchID)
-			return nil
-		})
-	} else {
-		u, err = b.cfg.Store.User(ctx, userID)
-	}
+	// The store moved the rotation on and counted the completion in the
+	// user's progress, in the same transaction.
+	u, err := b.cfg.Store.User(ctx, userID)
 	if err != nil {
-		return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+		return "", fmt.Errorf("load user %s: %w", userID, err)
 	}
-	// The whole history, as /stretch stats reads it, so a streak longer
-	// than a year shows the same number in both places.
-	history, err := b.cfg.Store.Completions(ctx, userID, time.Time{}, now.Add(time.Second))
+	p, err := b.progressOf(ctx, u)
 	if err != nil {
-		return "", fmt.Errorf("load completions for %s: %w", userID, err)
+		return "", err
 	}
-	st := stretchbot.Summarize(history, locationOf(u), now, 1)
-	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
+	today := stretchbot.DayOf(now, locationOf(u))
+	return fmt.Sprintf("Streak: %s. Today: %d.", days(p.Streak(today, u.Away)), p.Today(today)), nil
 }
 
-func days(n int) string { return stretchbot.Count(n, stretchbot.NounDay) }
+func days(n int) string { return stretchbot.Count(lang.English(), n, stretchbot.NounDay) }
 
 func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	skipped, err := b.stretchFromID(id.Args[0])
@@ -315,7 +311,7 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	next, ok := offer.Next(u.Recent)
 	if !ok {
@@ -323,7 +319,7 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 	}
 	if next.ID == skipped.ID {
 		// Skip never shows the same stretch again: it was the only one.
-		r := message(stretchbot.OnlyOneText)
+		r := message(stretchbot.OnlyOneText(lang.English()))
 		if !c.filter.IsDefault() {
 			r.Rows = [][]Button{{clearButton(c)}}
 		}
@@ -348,7 +344,7 @@ func (b *Bot) clickClear(ctx context.Context, in Interaction, id customid.ID) (R
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	next, ok := offer.Next(u.Recent)
 	if !ok {
@@ -374,10 +370,10 @@ func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch, 
 	}
 	switch {
 	case offer.Held():
-		r := heldReply(userID)
+		r := heldReply(lang.English(), userID)
 		return offer, &r, nil
 	case !offer.Safe(s):
-		r := message(stretchbot.LeftOutText + "\n\n" + offer.Note())
+		r := message(stretchbot.LeftOutText(lang.English()) + "\n\n" + offer.Note(lang.English()))
 		return offer, &r, nil
 	}
 	return offer, nil, nil
@@ -479,7 +475,7 @@ func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
 	a := b.cfg.Catalog.About
 	card := Card{
 		Title:       "How stretchbot works",
-		Description: "🚨 " + stretchbot.EmergencyHelp + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
+		Description: "🚨 " + stretchbot.EmergencyHelp(lang.English()) + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
 		Color:       colorInfo,
 		Fields: []Field{
 			{Name: "Start here", Value: "`/stretch now` shows your next stretch. `/stretch remind set time:7:30` reminds you every day. `/stretch stats` shows your streak. `/checkin` is a short symptom check."},
@@ -572,7 +568,7 @@ func locationOf(u stretchbot.User) *time.Location {
 // plain text in the console.
 func (b *Bot) relative(t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		return stretchbot.FromNow(t.Sub(b.now()))
+		return stretchbot.FromNow(lang.English(), t.Sub(b.now()))
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
 }

@@ -29,6 +29,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/scheduler"
 )
 
@@ -61,6 +62,11 @@ type Options struct {
 	Echo bool
 	// Clock times countdowns; default the system clock.
 	Clock scheduler.Clock
+	// Private makes every command come from a conversation between people
+	// (a DM or group DM), through the user's own install of the app: the
+	// bot is not a member there, as on Discord. By default the console
+	// acts as a server's install, in a channel where the bot may post.
+	Private bool
 }
 
 // Console runs commands typed in a terminal.
@@ -206,6 +212,10 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 // interaction fills in who the console's user is and where they are.
 func (c *Console) interaction(in bot.Interaction) bot.Interaction {
 	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
+	if c.opts.Private {
+		in.GuildID, in.Permissions = "", 0
+		in.Context, in.Reach = bot.ContextPrivate, bot.ReachUserInstall
+	}
 	return in
 }
 
@@ -539,7 +549,7 @@ func (c *Console) countdown(ctx context.Context, cd bot.Countdown) {
 		}
 		wait := left
 		if c.opts.Terminal {
-			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(left)) {
+			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(lang.English(), left)) {
 				return
 			}
 			// Wake at the next whole second of what is left.

@@ -54,7 +54,11 @@ type Config struct {
 	// NoImages leaves the stretch pictures out of the console's cards
 	// (--images=false, console only); on Discord they are always shown.
 	NoImages bool
-	HTTP     string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// Private makes the console act as a conversation between people
+	// reached through the user's own install (--context=private, console
+	// only); the default is a server's channel.
+	Private bool
+	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
 	// BackupSocket is the Unix socket `stretchbot backup` copies a running
 	// bot's database through; "" = beside the database, "off" = none.
 	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
@@ -84,7 +88,7 @@ func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 // refused rather than silently ignored.
 var modeFlags = map[string][]string{
 	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "shard-ids", "log-level", "log-format"},
-	"console": {"db", "out", "images", "grace", "shutdown-timeout", "log-level", "log-format"},
+	"console": {"db", "out", "images", "context", "grace", "shutdown-timeout", "log-level", "log-format"},
 	"check":   {"db"},
 }
 
@@ -187,6 +191,7 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	if own["images"] {
 		images = fs.Bool("images", true, "save each card's stretch picture in "+console.PictureDir+"/ inside the --out folder and print its path; false leaves pictures out")
 	}
+	where := str("context", "", "server", "where the console's commands come from: server (a server's channel, through the server's install) or private (a DM or group DM between people, through your own install)")
 	if err := fs.parse(args, help); err != nil {
 		return Config{}, nil, err
 	}
@@ -195,6 +200,13 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 		c.Token = Secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))
 	}
 	c.NoImages = own["images"] && !*images
+	switch strings.ToLower(strings.TrimSpace(*where)) {
+	case "server":
+	case "private":
+		c.Private = true
+	default:
+		return c, nil, usagef("--context: %q is not a place; use server or private", *where)
+	}
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file or a postgres:// URL")
