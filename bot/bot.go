@@ -117,6 +117,7 @@ func New(cfg Config) (*Bot, error) {
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
 		"stretch remind quiet":   b.remindQuiet,
+		"stretch routine":        b.stretchRoutine,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -343,6 +344,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickClear(ctx, in, id)
 	case customid.Mine:
 		return b.clickMine(ctx, in, id)
+	case customid.Routine:
+		return b.clickRoutine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

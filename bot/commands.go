@@ -69,6 +69,10 @@ func Commands() []CommandSpec {
 					optPosition, optEquipment, optSpasm,
 					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
 				}},
+				{Name: "routine", Description: "A guided routine: stretches that fit you, one after another", Options: []OptionSpec{
+					{Name: "minutes", Description: "About how many minutes, 1 to 30 (default 10)", Type: OptInteger},
+					optPosition, optEquipment, optSpasm,
+				}},
 				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
 					{Name: "stretch", Description: "Which stretch (start typing)", Autocomplete: true},
 				}},

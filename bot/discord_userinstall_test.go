@@ -1,6 +1,9 @@
 package bot_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -225,5 +228,109 @@ func TestBreaksNeedServerInstall(t *testing.T) {
 	wantText(t, r.Message, "needs stretchbot added to this server")
 	if list, err := e.db.SchedulesByGuild(testCtx(t), guildID); err != nil || len(list) != 0 {
 		t.Fatalf("breaks: %+v, %v; want none", list, err)
+	}
+}
+
+// TestHTTPInteractionFromPrivateChannel: the HTTP interactions endpoint
+// reads context, authorizing_integration_owners and app_permissions too:
+// a shared card asked for in a conversation between people, through the
+// user's own install, is answered for the person alone.
+func TestHTTPInteractionFromPrivateChannel(t *testing.T) {
+	e := newHTTPEnv(t)
+	body, err := json.Marshal(map[string]any{
+		"id": "700000000000000901", "application_id": e.fake.AppID(), "type": 2,
+		"token": "http-token-private", "version": 1, "channel_id": groupDMID, "context": 2,
+		"authorizing_integration_owners": map[string]any{"1": aliceID}, "app_permissions": "2147863616",
+		"user":    map[string]any{"id": aliceID, "username": "alice"},
+		"channel": map[string]any{"id": groupDMID, "type": 3},
+		"data": map[string]any{"id": "800000000000000001", "name": "stretch", "type": 1, "options": []any{
+			map[string]any{"name": "now", "type": 1, "options": []any{map[string]any{"name": "share", "type": 5, "value": true}}},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fake never dispatched this interaction, so it refuses the edit
+	// as an unknown webhook; the request itself is what is checked.
+	e.expectRejections(50027)
+	// A card with a picture cannot ride in the response body: the answer
+	// is deferred, ephemeral, and sent as the edit over REST.
+	typ, data := decodeResponse(t, e.post(e.priv, body, body))
+	if flags, _ := data["flags"].(float64); typ != int(discordgo.InteractionResponseDeferredChannelMessageWithSource) || int(flags)&64 == 0 {
+		t.Fatalf("answer type %d, data %v; want an ephemeral deferral", typ, data)
+	}
+	var edit []byte
+	err = e.fake.WaitFor(testCtx(t), func() bool {
+		for _, r := range e.fake.Requests() {
+			if r.Method == http.MethodPatch && strings.Contains(r.Path, "http-token-private") {
+				edit, _ = json.Marshal(r.Body)
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatalf("no edit of the deferred answer: %v", err)
+	}
+	if !strings.Contains(string(edit), "only you see this one") {
+		t.Fatalf("the answer does not say why the card is not shared: %s", edit)
+	}
+	if n := countRequests(e.fake, "POST", "/channels/{channel_id}/messages"); n != 0 {
+		t.Fatalf("%d channel messages posted from a conversation the bot is not in", n)
+	}
+}
+
+// TestEveryButtonInPrivateChannel: the check-in, the reminder list, the
+// privacy confirmation and the card's filter and variant buttons work in
+// a conversation between people, through the user's own install, and
+// the bot never posts there.
+func TestEveryButtonInPrivateChannel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{guildID: guildID})
+	ctx := testCtx(t)
+	here := discordtest.InPrivateChannel(groupDMID, alice)
+
+	_, r := e.run(inv(here, "checkin"))
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	result := answerCheckIn(t, e, here, r.Message, "16 to 49", "No", "^Everyday strain", "2")
+	_, r = e.click(here, result, "Remind me to check in")
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	wantText(t, r.Message, "I'll remind you to check in", "by direct message")
+	_, r = e.click(here, result, "Stretch now")
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	wantText(t, r.Message, "Steps")
+
+	// A card with filters: Clear filters, and a variant when it has one.
+	_, r = e.run(inv(here, "stretch now", opt("position", "floor")))
+	_, r = e.click(here, r.Message, "Clear filters")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	if rs := rows(r.Message); len(rs) > 1 {
+		_, r = e.click(here, r.Message, rs[1].Components[0].Label)
+		wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	}
+
+	_, r = e.run(inv(here, "stretch remind set", opt("time", "7:30"), opt("timezone", "UTC")))
+	wantText(t, r.Message, "Reminder #", "by direct message")
+	list, _ := e.db.SchedulesByOwner(ctx, aliceID)
+	var reminder uint64
+	for _, s := range list {
+		if s.Kind == stretchbot.KindReminder {
+			reminder = s.ID
+		}
+	}
+	_, r = e.run(inv(here, "stretch remind list"))
+	_, r = e.click(here, r.Message, fmt.Sprintf("Remove #%d", reminder))
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	if _, err := e.db.Schedule(ctx, reminder); err == nil {
+		t.Fatal("Remove left the reminder in place")
+	}
+
+	_, r = e.run(inv(here, "stretch privacy forget"))
+	_, r = e.click(here, r.Message, "Keep my data")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	wantText(t, r.Message, "Nothing was deleted")
+
+	if n := countRequests(e.fake, "POST", "/channels/{channel_id}/messages"); n != 0 {
+		t.Fatalf("%d channel message requests, want none", n)
 	}
 }

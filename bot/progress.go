@@ -26,14 +26,25 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	n := periods[period]
 	now := b.now()
-	loc := b.userLocation(ctx, in.UserID)
-	// All completions are needed for the best streak; ten years of daily
-	// stretching is a few thousand records, cheap to scan.
-	comps, err := b.cfg.Store.Completions(ctx, in.UserID, time.Time{}, now.Add(time.Second))
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	p, err := b.progressOf(ctx, u)
+	if err != nil {
+		return Reply{}, err
+	}
+	// Totals and streaks come from the summary; only the charted days are
+	// read from the history.
+	loc := locationOf(u)
+	today := stretchbot.DayOf(now, loc)
+	recent, err := b.cfg.Store.Completions(ctx, in.UserID, today.AddDays(1-n).Time(loc), now.Add(time.Second))
 	if err != nil {
 		return Reply{}, fmt.Errorf("load completions of %s: %w", in.UserID, err)
 	}
-	st := stretchbot.Summarize(comps, loc, now, n)
+	st := stretchbot.Summarize(recent, loc, now, n)
+	st.Total, st.Today, st.PerStretch = p.Total, p.Today(today), p.PerStretch
+	st.CurrentStreak, st.BestStreak = p.Streak(today, u.Away), p.Best
 	if st.Total == 0 {
 		return message("Nothing logged yet. Press Done after a stretch, or use `/stretch done`, and your streak starts today."), nil
 	}
@@ -63,6 +74,20 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 		}
 	}
 	return r, nil
+}
+
+// progressOf returns u's Progress. The store keeps it with every
+// completion; for someone whose completions all predate it, it is worked
+// out from the history until their next completion stores it.
+func (b *Bot) progressOf(ctx context.Context, u stretchbot.User) (stretchbot.Progress, error) {
+	if u.Progress != nil {
+		return *u.Progress, nil
+	}
+	history, err := b.cfg.Store.Completions(ctx, u.ID, time.Time{}, time.Time{})
+	if err != nil {
+		return stretchbot.Progress{}, fmt.Errorf("load completions of %s: %w", u.ID, err)
+	}
+	return stretchbot.BuildProgress(history, locationOf(u), u.Away), nil
 }
 
 // chartAlt describes the chart in numbers for people who cannot see it:

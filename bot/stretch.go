@@ -270,34 +270,25 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Re
 		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
 }
 
-// logCompletion stores a completion, moves the rotation on and returns a
-// short progress line.
+// logCompletion stores a completion (which moves the rotation on) and
+// returns a short progress line.
 func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
 	now := b.now()
 	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
 		return "", fmt.Errorf("log completion for %s: %w", userID, err)
 	}
-	var u stretchbot.User
-	var err error
-	if stretchID != "" {
-		u, err = b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
-			u.Remember(stretchID)
-			return nil
-		})
-	} else {
-		u, err = b.cfg.Store.User(ctx, userID)
-	}
+	// The store moved the rotation on and counted the completion in the
+	// user's progress, in the same transaction.
+	u, err := b.cfg.Store.User(ctx, userID)
 	if err != nil {
-		return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+		return "", fmt.Errorf("load user %s: %w", userID, err)
 	}
-	// The whole history, as /stretch stats reads it, so a streak longer
-	// than a year shows the same number in both places.
-	history, err := b.cfg.Store.Completions(ctx, userID, time.Time{}, now.Add(time.Second))
+	p, err := b.progressOf(ctx, u)
 	if err != nil {
-		return "", fmt.Errorf("load completions for %s: %w", userID, err)
+		return "", err
 	}
-	st := stretchbot.Summarize(history, locationOf(u), now, 1)
-	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
+	today := stretchbot.DayOf(now, locationOf(u))
+	return fmt.Sprintf("Streak: %s. Today: %d.", days(p.Streak(today, u.Away)), p.Today(today)), nil
 }
 
 func days(n int) string { return stretchbot.Count(lang.English(), n, stretchbot.NounDay) }

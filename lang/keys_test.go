@@ -13,7 +13,7 @@ import (
 )
 
 // messageID is what a string literal that names a message looks like.
-var messageID = regexp.MustCompile(`^(about|checkin|command|duration|help|offer|stretch|time|words|remind|break|stats|privacy|console|error|bot)\.[a-z0-9_.-]*[a-z0-9_]$`)
+var messageID = regexp.MustCompile(`^(about|checkin|command|duration|help|offer|stretch|time|words|remind|break|stats|privacy|console|error|bot|routine)\.[a-z0-9_.-]*[a-z0-9_]$`)
 
 // TestCodeNamesOnlyMessagesThatExist: every string literal in the
 // repository's Go code that looks like a message id (checkin.q1.question,

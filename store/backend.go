@@ -28,6 +28,9 @@ type Backend interface {
 	SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbot.Schedule, error)
 	ForEachSchedule(ctx context.Context, fn func(s stretchbot.Schedule, lastFired time.Time) error) error
 
+	// AddCompletion stores a completion, counts it in the user's
+	// Progress and moves their rotation past its stretch (User.Remember),
+	// in one transaction.
 	AddCompletion(ctx context.Context, c stretchbot.Completion) error
 	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
