@@ -82,6 +82,29 @@ func (u User) AwayOn(d Day) (Away, bool) {
 	return Away{}, false
 }
 
+// AwayAt returns the away period the person is in at now, in their time
+// zone: their reminders wait meanwhile.
+func (u User) AwayAt(now time.Time) (Away, bool) {
+	return u.AwayOn(DayOf(now, u.Location()))
+}
+
+// ComeBack ends the away period the person is in on local date today: the
+// days before today stay away days; one that began today is dropped.
+func (u *User) ComeBack(today Day) bool {
+	for i, a := range u.Away {
+		if !a.Covers(today) {
+			continue
+		}
+		if a.From == today {
+			u.Away = slices.Delete(u.Away, i, i+1)
+		} else {
+			u.Away[i].Until = today.AddDays(-1)
+		}
+		return true
+	}
+	return false
+}
+
 // Location is the person's time zone, UTC until they set one.
 func (u User) Location() *time.Location {
 	if u.TimeZone == "" {
@@ -96,9 +119,6 @@ func (u User) Location() *time.Location {
 
 // RemindersPaused reports whether the user's reminders are paused at now.
 func (u User) RemindersPaused(now time.Time) bool {
-	if _, away := u.AwayOn(DayOf(now, u.Location())); away {
-		return true
-	}
 	if u.Paused == PauseNone {
 		return false
 	}

@@ -111,6 +111,8 @@ func New(cfg Config) (*Bot, error) {
 		"stretch stats":          b.stretchStats,
 		"stretch timezone":       b.stretchTimezone,
 		"stretch help":           b.stretchHelp,
+		"stretch away":           b.stretchAway,
+		"stretch back":           b.stretchBack,
 		"stretch remind set":     b.remindSet,
 		"stretch remind list":    b.remindList,
 		"stretch remind remove":  b.remindRemove,
@@ -150,7 +152,7 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	if in.Kind != KindAutocomplete && in.UserID != "" {
 		if ok, wait := b.limits.allow(in.UserID, start); !ok {
 			b.log.DebugContext(ctx, "interaction refused: over the rate limit", "user", in.UserID, "wait", wait)
-			return slowDown(wait)
+			return slowDown(in.Lang(), wait)
 		}
 	}
 	var (

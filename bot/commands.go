@@ -83,6 +83,10 @@ func Commands() []CommandSpec {
 					{Name: "name", Description: "An IANA time zone such as Europe/Berlin (start typing)", Autocomplete: true},
 				}},
 				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
+				{Name: "away", Description: "Away for a few days: reminders wait and your streak is kept", Options: []OptionSpec{
+					{Name: "days", Description: "How many days, today included (1 to 30)", Type: OptInteger, Required: true},
+				}},
+				{Name: "back", Description: "Back sooner than you said: reminders start again today"},
 				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
 					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
 						optWhen, optDays, optTimezone,

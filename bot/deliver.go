@@ -83,6 +83,11 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
 		return nil
 	}
+	// A reminder due on a day away is not sent, however late it goes out.
+	if _, away := u.AwayAt(at); away && s.Kind != stretchbot.KindCheckIn {
+		b.log.DebugContext(ctx, "reminder skipped: away", "schedule", s.ID, "user", s.Owner)
+		return nil
+	}
 	silent := false
 	if q := u.Quiet; q != nil {
 		loc := locationOf(u)

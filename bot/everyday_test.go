@@ -635,7 +635,6 @@ func TestRoutineKeepsToWhatFits(t *testing.T) {
 		return nil
 	}))
 	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30)))
-	started := r.Message
 	for _, s := range walk(r) {
 		if !s.SpasmSafe {
 			t.Fatalf("severe-pain routine has %s", s.ID)
@@ -644,7 +643,7 @@ func TestRoutineKeepsToWhatFits(t *testing.T) {
 
 	// Held: no routine, and a routine begun before shows nothing more.
 	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30)))
-	started = r.Message
+	started := r.Message
 	must(e.db.UpdateUser(ctx, aliceID, func(u *stretchbot.User) error {
 		u.Paused = stretchbot.PauseCheckIn
 		return nil

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
@@ -20,10 +19,6 @@ const (
 	// memory follows the people active in the last half minute.
 	limitSweep = time.Minute
 )
-
-// textSlowDown is the answer to an interaction over the limit; %s is
-// when the next one will be taken ("in 2 seconds").
-const textSlowDown = "That's a lot of requests in a short time, so I'm pausing yours for a moment. Please try again %s."
 
 // rateLimiter is a token bucket per person.
 type rateLimiter struct {
@@ -84,8 +79,8 @@ func (b *bucket) refilled(now time.Time, burst float64) float64 {
 
 // slowDown is the answer to an interaction over the limit: ephemeral, and
 // never an edit of the message a button is on, so nothing is lost.
-func slowDown(wait time.Duration) Reply {
+func slowDown(p *lang.Printer, wait time.Duration) Reply {
 	// Whole seconds, rounded up: "try again in 1 second" must be true.
 	wait = (wait + time.Second - 1).Truncate(time.Second)
-	return message(fmt.Sprintf(textSlowDown, stretchbot.FromNow(lang.English(), wait)))
+	return message(p.T("rate.slow_down", "When", stretchbot.FromNow(p, wait)))
 }

@@ -153,15 +153,6 @@ func (b *Bot) destination(s stretchbot.Schedule, here string) string {
 	return "in <#" + s.ChannelID + ">"
 }
 
-// ownSchedules lists the user's schedules of one kind.
-func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.ScheduleKind) ([]stretchbot.Schedule, error) {
-	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
-	}
-	return ofKind(all, kind), nil
-}
-
 // ownReminders lists the user's reminders, repeating and one-time, in
 // the order they were set.
 func (b *Bot) ownReminders(ctx context.Context, userID string) ([]stretchbot.Schedule, error) {
@@ -226,6 +217,9 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	desc := strings.Join(lines, "\n")
 	if u.RemindersPaused(b.now()) {
 		desc += "\n\n⏸ All reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."
+	}
+	if line := b.awayLine(in, u); line != "" {
+		desc += "\n\n" + line
 	}
 	return Reply{Ephemeral: true, Cards: []Card{{Title: "Your reminders", Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
 }

@@ -385,3 +385,29 @@ func TestRateLimitInTheConsole(t *testing.T) {
 		t.Fatalf("a second later:\n%s", out)
 	}
 }
+
+// TestAwayInTheConsole: /stretch away holds the reminders of the days
+// away, says when they start again in words, and /stretch back ends it.
+func TestAwayInTheConsole(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	e := newEnv(t, at(25, 9, 0))
+	e.type_(t, "/stretch remind set time:9:30 timezone:UTC", "/stretch done")
+	out := e.type_(t, "/stretch away days:3")
+	if !strings.Contains(out, "Your reminders start again on Sat 28 Nov 2026 00:00 UTC (in 2 days 15 hours).") || !strings.Contains(out, "(1 day now)") {
+		t.Fatalf("away:\n%s", out)
+	}
+	e.clock.Set(at(25, 9, 30))
+	waitFired(t, e, 1)
+	e.clock.Set(at(26, 9, 30))
+	waitFired(t, e, 2)
+	if strings.Contains(e.out.String(), "Time to stretch!") {
+		t.Fatalf("a reminder came while away:\n%s", e.out.String())
+	}
+	e.clock.Set(at(26, 12, 0))
+	if out := e.type_(t, "/stretch back"); !strings.Contains(out, "Welcome back! Your reminders are on again, and your streak of 1 day carries on.") {
+		t.Fatalf("back:\n%s", out)
+	}
+	// The 27th would have been a day away: back sooner, it has its reminder.
+	e.clock.Set(at(27, 9, 30))
+	e.waitOutput(t, "Time to stretch!")
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -22,7 +23,7 @@ const ExportSchema = 2
 //	{
 //	  "schema": 2,                       // ExportSchema
 //	  "user_id": "123456789012345678",
-//	  "settings": {...} | null,          // ExportSettings; null if never stored
+//	  "settings": {...} | null,          // ExportSettings; null if none are stored
 //	  "schedules": [...],                // ExportSchedule: every schedule they own
 //	  "completions": [...],              // ExportCompletion, oldest first
 //	  "check_ins": [...],                // ExportCheckIn, oldest first
@@ -42,16 +43,36 @@ type Export struct {
 
 // ExportSettings is a user's stored settings (stretchbot.User).
 type ExportSettings struct {
-	TimeZone            string         `json:"time_zone"`
-	Paused              string         `json:"paused"`       // "", "user", "checkin" or "dm"
-	PausedUntil         time.Time      `json:"paused_until"` // zero: until resumed
-	Profile             *ExportProfile `json:"check_in_profile"`
-	LastInflammatoryAsk time.Time      `json:"last_inflammatory_question"`
-	DMChannelID         string         `json:"dm_channel_id"`
-	Notice              string         `json:"pending_notice"`
-	Recent              []string       `json:"recent_stretches"` // newest last
-	Equipment           []string       `json:"equipment_you_have"`
-	Quiet               *ExportQuiet   `json:"quiet_hours"` // null: none
+	TimeZone            string          `json:"time_zone"`
+	Paused              string          `json:"paused"`       // "", "user", "checkin" or "dm"
+	PausedUntil         time.Time       `json:"paused_until"` // zero: until resumed
+	Profile             *ExportProfile  `json:"check_in_profile"`
+	LastInflammatoryAsk time.Time       `json:"last_inflammatory_question"`
+	DMChannelID         string          `json:"dm_channel_id"`
+	Notice              string          `json:"pending_notice"`
+	Recent              []string        `json:"recent_stretches"` // newest last
+	Equipment           []string        `json:"equipment_you_have"`
+	Quiet               *ExportQuiet    `json:"quiet_hours"` // null: none
+	Away                []ExportAway    `json:"away"`        // oldest first
+	Progress            *ExportProgress `json:"progress"`    // null: not summed up yet
+}
+
+// ExportAway is a run of days the user said they were away (their local
+// dates, both included).
+type ExportAway struct {
+	From  string `json:"from"`  // "2026-03-10"
+	Until string `json:"until"` // "2026-03-12"
+}
+
+// ExportProgress is the summary of the user's completions that /stretch
+// done and /stretch stats show.
+type ExportProgress struct {
+	Total        int            `json:"total"`
+	PerStretch   map[string]int `json:"per_stretch"` // "" for stretches logged without a name
+	BestStreak   int            `json:"best_streak_days"`
+	LastRun      int            `json:"streak_days_up_to_last_day"`
+	LastDay      string         `json:"last_day"` // your local date of the latest completion
+	LastDayCount int            `json:"completions_on_last_day"`
 }
 
 // ExportQuiet is a user's quiet hours, in their time zone.
@@ -294,6 +315,14 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 	}
 	if u.Profile != nil {
 		st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
+	}
+	st.Away = []ExportAway{}
+	for _, a := range u.Away {
+		st.Away = append(st.Away, ExportAway{From: a.From.String(), Until: a.Until.String()})
+	}
+	if p := u.Progress; p != nil {
+		st.Progress = &ExportProgress{Total: p.Total, PerStretch: map[string]int{}, BestStreak: p.Best, LastRun: p.Run, LastDay: p.Last.String(), LastDayCount: p.LastCount}
+		maps.Copy(st.Progress.PerStretch, p.PerStretch)
 	}
 	return st
 }
