@@ -3,6 +3,8 @@ package bot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // OptionType is the type of a command option.
@@ -221,22 +223,22 @@ func CommandForms() []string {
 
 // subcommandLines lists the runnable commands under path, one per line
 // with its description.
-func subcommandLines(path string) string {
+func subcommandLines(p *lang.Printer, path string) string {
 	var lines []string
-	walkCommands(func(p string, _, c CommandSpec) {
-		if len(c.Subs) == 0 && (p == path || strings.HasPrefix(p, path+" ")) {
-			lines = append(lines, fmt.Sprintf("`%s` — %s", commandForm(p, c), c.Description))
+	walkCommands(func(sub string, _, c CommandSpec) {
+		if len(c.Subs) == 0 && (sub == path || strings.HasPrefix(sub, path+" ")) {
+			lines = append(lines, fmt.Sprintf("`%s` — %s", commandForm(sub, c), describe(p, sub, c)))
 		}
 	})
 	return strings.Join(lines, "\n")
 }
 
 // commandsCard lists every command, one field per group, for /stretch help.
-func commandsCard() Card {
-	card := Card{Title: "Commands", Color: colorInfo}
+func commandsCard(p *lang.Printer) Card {
+	card := Card{Title: p.T("help.commands"), Color: colorInfo}
 	for _, c := range Commands() {
 		if len(c.Subs) == 0 {
-			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: subcommandLines(c.Name)})
+			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: subcommandLines(p, c.Name)})
 			continue
 		}
 		// Subgroups get fields of their own: one field holds 1024
@@ -244,7 +246,7 @@ func commandsCard() Card {
 		var direct []string
 		for _, s := range c.Subs {
 			if len(s.Subs) == 0 {
-				direct = append(direct, fmt.Sprintf("`%s` — %s", commandForm(c.Name+" "+s.Name, s), s.Description))
+				direct = append(direct, fmt.Sprintf("`%s` — %s", commandForm(c.Name+" "+s.Name, s), describe(p, c.Name+" "+s.Name, s)))
 			}
 		}
 		if len(direct) > 0 {
@@ -252,9 +254,40 @@ func commandsCard() Card {
 		}
 		for _, s := range c.Subs {
 			if len(s.Subs) > 0 {
-				card.Fields = append(card.Fields, Field{Name: "/" + c.Name + " " + s.Name, Value: subcommandLines(c.Name + " " + s.Name)})
+				card.Fields = append(card.Fields, Field{Name: "/" + c.Name + " " + s.Name, Value: subcommandLines(p, c.Name+" "+s.Name)})
 			}
 		}
 	}
 	return card
+}
+
+// Message ids of the command tree. A command's words live in
+// lang/messages: its description, each option's description and each
+// choice's name; names too, for a language that translates them (Discord
+// shows a name localization only where it differs from the English name).
+//
+//	command.<path>.name                        "remind"
+//	command.<path>.description
+//	command.<path>.option.<option>.name
+//	command.<path>.option.<option>.description
+//	command.<path>.option.<option>.choice.<value>
+//
+// <path> is the command path with dots: command.stretch.remind.set.
+func commandKey(path string) string { return "command." + strings.ReplaceAll(path, " ", ".") }
+
+func optionKey(path, option string) string { return commandKey(path) + ".option." + option }
+
+// describe is the description of command path in p's language.
+func describe(p *lang.Printer, path string, c CommandSpec) string {
+	return textOr(p, commandKey(path)+".description", c.Description)
+}
+
+// textOr is message id in p's language, or fallback when no language has
+// it (a command added without its messages: TestEveryCommandHasItsMessages
+// catches that).
+func textOr(p *lang.Printer, id, fallback string) string {
+	if !p.Has(id) {
+		return fallback
+	}
+	return p.T(id)
 }
