@@ -39,6 +39,9 @@ const (
 	UserID    = "100000000000000001"
 	GuildID   = "200000000000000002"
 	ChannelID = "300000000000000003"
+	// DMChannelID is the user's direct messages with the bot, where
+	// reminders by DM arrive and their buttons are pressed.
+	DMChannelID = "400000000000000004"
 )
 
 // MaxLine is the longest input line read; a longer one is refused.
@@ -92,6 +95,7 @@ type message struct {
 	keys    []int // key numbers, in the order printed
 	buttons map[int]bot.Button
 	stop    context.CancelFunc // ends its countdown; nil when none runs
+	dm      bool               // shown in the direct messages, not the channel
 }
 
 // New returns a console that writes to out.
@@ -209,7 +213,7 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		c.printf("%s\n", stretchbot.ErrorText(c.p, err))
 		return false
 	}
-	c.show(c.bot.Handle(ctx, c.interaction(in)), nil)
+	c.show(c.bot.Handle(ctx, c.interaction(in)), nil, false)
 	return false
 }
 
@@ -255,7 +259,13 @@ func (c *Console) press(ctx context.Context, l byte, n int) {
 		return
 	}
 	in := c.interaction(bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID})
-	c.show(c.bot.Handle(ctx, in), m)
+	if m.dm {
+		// Pressed in the direct messages, as on Discord: what it leaves
+		// for later (a snooze) comes by direct message too.
+		in.GuildID, in.ChannelID, in.Permissions = "", DMChannelID, 0
+		in.Context, in.Reach = bot.ContextBotDM, bot.ReachChannel
+	}
+	c.show(c.bot.Handle(ctx, in), m, m.dm)
 }
 
 // keyHint completes why a key pressed nothing with the keys that work.
@@ -370,7 +380,7 @@ func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error
 		bell, where = "🔕", c.p.T("console.sent.silent", "Where", where)
 	}
 	c.printf("\n%s [%s]\n", bell, where)
-	c.show(r, nil)
+	c.show(r, nil, to.ChannelID == "")
 	return nil
 }
 
@@ -381,12 +391,16 @@ var (
 	boldRe    = regexp.MustCompile(`\*\*(.+?)\*\*`)
 	mentionRe = regexp.MustCompile(`<@!?\d+>\s*`)
 	channelRe = regexp.MustCompile(`<#\d+>`)
+	linkRe    = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
 )
 
 func plain(p *lang.Printer, s string) string {
 	s = boldRe.ReplaceAllString(s, "$1")
 	s = mentionRe.ReplaceAllString(s, "")
 	s = channelRe.ReplaceAllString(s, p.T("console.this_channel"))
+	// A masked link shows only its text on Discord; a terminal needs the
+	// address too.
+	s = linkRe.ReplaceAllString(s, "$1 ($2)")
 	return strings.ReplaceAll(s, "`", "")
 }
 
@@ -406,8 +420,9 @@ func (c *Console) writeCard(b *strings.Builder, card bot.Card) {
 
 // show prints a reply. An update (Update) replaces the message it was
 // pressed on, which keeps its letter; any other reply with buttons is a new
-// message with the next letter.
-func (c *Console) show(r bot.Reply, pressed *message) {
+// message with the next letter. dm says the reply is in the direct
+// messages: its buttons are pressed there.
+func (c *Console) show(r bot.Reply, pressed *message, dm bool) {
 	var b strings.Builder
 	if r.Content != "" {
 		b.WriteString(c.plain(r.Content) + "\n")
@@ -451,6 +466,7 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 		m.keys, m.buttons = nil, nil
 	case len(r.Rows) > 0:
 		m = c.newMessageLocked()
+		m.dm = dm
 	}
 	if m != nil {
 		var labels []string
