@@ -501,7 +501,8 @@ var hashNumberRe = regexp.MustCompile(`#(\d+)$`)
 // assign gives the buttons of rows their key numbers and returns them in
 // order. A key matches what it presses: buttons labelled with numbers (a
 // pain scale from 0 to 10) keep those numbers, and buttons naming a
-// numbered thing ("Remove #4") take its number; others count from 1.
+// numbered thing ("Remove #4") take its number, and a button beside those
+// that names none takes the next number after them; others count from 1.
 func (m *message) assign(rows [][]bot.Button) []int {
 	var all []bot.Button
 	for _, row := range rows {
@@ -509,17 +510,29 @@ func (m *message) assign(rows [][]bot.Button) []int {
 	}
 	m.buttons = map[int]bot.Button{}
 	m.keys = nil
-	numbers := func(of func(string) (int, bool)) bool {
+	numbers := func(of func(string) (int, bool), others bool) bool {
 		seen := map[int]bool{}
+		last := -1
 		for _, btn := range all {
 			n, ok := of(btn.Label)
-			if !ok || seen[n] {
+			switch {
+			case !ok && others:
+				continue
+			case !ok || seen[n]:
 				return false
 			}
 			seen[n] = true
+			last = max(last, n)
+		}
+		if last < 0 {
+			return false
 		}
 		for _, btn := range all {
-			n, _ := of(btn.Label)
+			n, ok := of(btn.Label)
+			if !ok {
+				last++
+				n = last
+			}
 			m.buttons[n] = btn
 			m.keys = append(m.keys, n)
 		}
@@ -537,7 +550,7 @@ func (m *message) assign(rows [][]bot.Button) []int {
 		n, err := strconv.Atoi(sm[1])
 		return n, err == nil
 	}
-	if len(all) > 0 && (numbers(whole) || numbers(hashed)) {
+	if len(all) > 0 && (numbers(whole, false) || numbers(hashed, true)) {
 		return m.keys
 	}
 	for i, btn := range all {
