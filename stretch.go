@@ -379,7 +379,7 @@ func ParsePosition(s string) (Position, error) {
 	if slices.Contains(allPositions, Position(s)) {
 		return Position(s), nil
 	}
-	return "", Errorf(EINVALID, "I don't know the position %q. Try floor, bed, chair or standing.", truncate(s, 20))
+	return "", Fail(EINVALID, "filter.unknown_position", "Input", strconv.Quote(truncate(s, 20)))
 }
 
 // ParseEquipment reads an equipment option: "" is the default (what the
@@ -398,7 +398,7 @@ func ParseEquipment(s string) (Equipment, error) {
 	if slices.Contains(allEquipment, Equipment(s)) {
 		return Equipment(s), nil
 	}
-	return "", Errorf(EINVALID, "I don't know the equipment %q. Try none, strap, ball, chair or all.", truncate(s, 20))
+	return "", Fail(EINVALID, "filter.unknown_equipment", "Input", strconv.Quote(truncate(s, 20)))
 }
 
 // Matches reports whether s fits the filter. A stretch fits an equipment

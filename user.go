@@ -45,6 +45,10 @@ type User struct {
 	// completions predate it (the store then builds it from the history
 	// at their next completion).
 	Progress *Progress `json:",omitempty"`
+	// Locale is the language of the person's Discord client at their
+	// latest command (a Discord locale code, "de", "es-419"), so reminders
+	// and direct messages, which no command starts, are in it too.
+	Locale string `json:",omitempty"`
 }
 
 // Away is a run of local dates a person is away.

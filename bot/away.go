@@ -18,7 +18,7 @@ func (b *Bot) stretchAway(ctx context.Context, in Interaction) (Reply, error) {
 	p := in.Lang()
 	n, err := strconv.Atoi(in.Option("days"))
 	if err != nil || n < 1 || n > MaxAwayDays {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", p.T("away.days_range"))
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "away.days_range")
 	}
 	now := b.now()
 	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
@@ -37,7 +37,7 @@ func (b *Bot) stretchAway(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, err
 	}
 	streak := progress.Streak(stretchbot.DayOf(now, loc), u.Away)
-	return message(p.T("away.set", "Back", b.full(back, loc), "When", b.relative(back, loc),
+	return message(p.T("away.set", "Back", b.full(p, back, loc), "When", b.relative(p, back, loc),
 		"Streak", stretchbot.Count(p, streak, stretchbot.NounDay))), nil
 }
 
@@ -75,5 +75,5 @@ func (b *Bot) awayLine(in Interaction, u stretchbot.User) string {
 		return ""
 	}
 	loc := locationOf(u)
-	return in.Lang().T("away.list_line", "Back", b.full(a.Until.AddDays(1).Time(loc), loc))
+	return in.Lang().T("away.list_line", "Back", b.full(in.Lang(), a.Until.AddDays(1).Time(loc), loc))
 }

@@ -17,7 +17,7 @@ const inflammatoryEvery = 7 * 24 * time.Hour
 // checkInRetention is how long check-in records are kept.
 const checkInRetention = 90 * 24 * time.Hour
 
-var errCheckInExpired = stretchbot.Errorf(stretchbot.EINVALID, "This check-in expired. Run /checkin again to start a fresh one.")
+var errCheckInExpired = stretchbot.Fail(stretchbot.EINVALID, "checkin.expired")
 
 func (b *Bot) checkinStart(ctx context.Context, in Interaction) (Reply, error) {
 	u, err := b.cfg.Store.User(ctx, in.UserID)
@@ -120,7 +120,7 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 	}
 	if held {
 		if e := earlierUrgent(past); e != nil {
-			res.Earlier, res.EarlierWhen = e, b.date(e.At, locationOf(u))
+			res.Earlier, res.EarlierWhen = e, b.date(in.Lang(), e.At, locationOf(u))
 		}
 	}
 	color := map[stretchbot.Tier]int{
@@ -223,13 +223,14 @@ func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customid.ID) 
 	// The result keeps its buttons, so a second press must not make a
 	// second reminder; the store refuses it inside its write, so twenty
 	// presses at once make one.
+	p := in.Lang()
 	at := b.now().Add(time.Duration(hours) * time.Hour)
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindCheckIn, At: at, TimeZone: "UTC", Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(dup.Existing.At, b.userLocation(ctx, in.UserID)))}, nil
+			return Reply{Ephemeral: true, Content: "🩺 " + p.T("checkin.recheck.duplicate", "When", b.relative(p, dup.Existing.At, b.userLocation(ctx, in.UserID)))}, nil
 		}
 		return Reply{}, err
 	}
-	return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 I'll remind you to check in %s, by direct message.", b.relative(at, b.userLocation(ctx, in.UserID)))}, nil
+	return Reply{Ephemeral: true, Content: "🩺 " + p.T("checkin.recheck.set", "When", b.relative(p, at, b.userLocation(ctx, in.UserID)))}, nil
 }

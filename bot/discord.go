@@ -334,7 +334,7 @@ func (d *Discord) handle(it *discordgo.Interaction, out responder) {
 	var err error
 	if !ok {
 		// Nobody to answer for (no user) or a kind we do not handle.
-		err = d.respond(ctx, it, in, out, Reply{Ephemeral: true, Content: "I can't handle that here."})
+		err = d.respond(ctx, it, in, out, Reply{Ephemeral: true, Content: in.Lang().T("error.cannot_here")})
 		outcome = "ok"
 	} else {
 		outcome, err = d.answer(ctx, it, in, out)
@@ -385,7 +385,7 @@ func (d *Discord) answer(ctx context.Context, it *discordgo.Interaction, in Inte
 		defer func() {
 			if p := recover(); p != nil {
 				d.log.Error("handler panicked", "id", it.ID, "panic", p, "stack", string(debug.Stack()))
-				done <- Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(errors.New("panic"))}
+				done <- Reply{Ephemeral: true, Content: stretchbot.ErrorText(in.Lang(), errors.New("panic"))}
 			}
 		}()
 		done <- d.bot.Handle(ctx, in)
@@ -692,7 +692,10 @@ func restCode(err error) int {
 // toInteraction converts a Discord interaction. ok is false when it cannot
 // be handled: no user, or a kind of interaction we never ask for.
 func toInteraction(it *discordgo.Interaction) (in Interaction, ok bool) {
-	in = Interaction{Kind: -1, GuildID: it.GuildID, ChannelID: it.ChannelID, Context: InteractionContext(it.Context), Reach: reachOf(it)}
+	in = Interaction{Kind: -1, GuildID: it.GuildID, ChannelID: it.ChannelID, Context: InteractionContext(it.Context), Reach: reachOf(it), Locale: string(it.Locale)}
+	if it.GuildLocale != nil {
+		in.GuildLocale = string(*it.GuildLocale)
+	}
 	if in.GuildID == "" && in.Context == ContextGuild {
 		// A payload without a context (older or hand-made) outside a
 		// server is a DM with the bot.

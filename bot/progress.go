@@ -30,7 +30,7 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
-	p, err := b.progressOf(ctx, u)
+	prog, err := b.progressOf(ctx, u)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -43,23 +43,26 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, fmt.Errorf("load completions of %s: %w", in.UserID, err)
 	}
 	st := stretchbot.Summarize(recent, loc, now, n)
-	st.Total, st.Today, st.PerStretch = p.Total, p.Today(today), p.PerStretch
-	st.CurrentStreak, st.BestStreak = p.Streak(today, u.Away), p.Best
+	st.Total, st.Today, st.PerStretch = prog.Total, prog.Today(today), prog.PerStretch
+	st.CurrentStreak, st.BestStreak = prog.Streak(today, u.Away), prog.Best
+	p := in.Lang()
 	if st.Total == 0 {
-		return message("Nothing logged yet. Press Done after a stretch, or use `/stretch done`, and your streak starts today."), nil
+		return message(p.T("stats.none", "Button", p.T("card.done"))), nil
 	}
 	card := Card{
-		Title: "Your stretching",
+		Title: p.T("stats.title"),
 		Color: colorStretch,
 		Fields: []Field{
-			{Name: "Streak", Value: fmt.Sprintf("%s now, best %s", days(st.CurrentStreak), days(st.BestStreak))},
-			{Name: "Total", Value: fmt.Sprintf("%s, %d today", stretchbot.Count(lang.English(), st.Total, stretchbot.NounStretch), st.Today)},
-			{Name: "Last 7 days", Value: lastWeek(st)},
-			{Name: "By stretch", Value: b.perStretch(st)},
+			{Name: p.T("stats.streak"), Value: p.T("stats.streak.value", "Now", days(p, st.CurrentStreak), "Best", days(p, st.BestStreak))},
+			{Name: p.T("stats.total"), Value: p.T("stats.total.value", "Stretches", stretchbot.Count(p, st.Total, stretchbot.NounStretch), "Today", st.Today)},
+			{Name: p.T("stats.last_week"), Value: lastWeek(p, st)},
+			{Name: p.T("stats.by_stretch"), Value: b.perStretch(p, st)},
 		},
-		Footer: "Days are counted in " + loc.String() + ". Change it with /stretch timezone.",
+		Footer: p.T("stats.footer", "Zone", loc.String()),
 	}
 	r := Reply{Ephemeral: true, Cards: []Card{card}}
+	// The chart's title and its alt text stay in English: the picture is
+	// drawn with English labels.
 	if b.cfg.Chart != nil {
 		title := "Stretches per day, last " + period
 		if period == "year" {
@@ -131,14 +134,14 @@ func dayName(d stretchbot.Day, span int) string {
 }
 
 // lastWeek renders the last seven days as "Mon 2 · Tue 0 · …".
-func lastWeek(st stretchbot.Stats) string {
+func lastWeek(p *lang.Printer, st stretchbot.Stats) string {
 	days := st.Days
 	if len(days) > 7 {
 		days = days[len(days)-7:]
 	}
 	parts := make([]string, len(days))
 	for i, d := range days {
-		wd := time.Date(d.Day.Year, d.Day.Month, d.Day.Day, 0, 0, 0, 0, time.UTC).Weekday().String()[:3]
+		wd := stretchbot.WeekdayShort(p, time.Date(d.Day.Year, d.Day.Month, d.Day.Day, 0, 0, 0, 0, time.UTC).Weekday())
 		mark := "·"
 		if d.Count > 0 {
 			mark = "✓"
@@ -148,16 +151,16 @@ func lastWeek(st stretchbot.Stats) string {
 	return strings.Join(parts, "  ")
 }
 
-func (b *Bot) perStretch(st stretchbot.Stats) string {
+func (b *Bot) perStretch(p *lang.Printer, st stretchbot.Stats) string {
 	type row struct {
 		name string
 		n    int
 	}
 	var rows []row
 	for id, n := range st.PerStretch {
-		name := "Other"
+		name := p.T("stats.other")
 		if s, ok := b.cfg.Catalog.Get(id); ok {
-			name = s.Name
+			name = s.In(p).Name
 		}
 		rows = append(rows, row{name, n})
 	}

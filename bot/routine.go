@@ -114,7 +114,7 @@ func (b *Bot) stretchRoutine(ctx context.Context, in Interaction) (Reply, error)
 	}
 	plan, total, distinct := b.planRoutine(offer, u.Recent, length)
 	if len(plan) == 0 {
-		return Reply{}, offerError(offer)
+		return Reply{}, offerError(p, offer)
 	}
 	r := b.routineStep(p, routineState{owner: in.UserID, plan: plan})
 	r.Ephemeral = true
@@ -163,7 +163,7 @@ func (b *Bot) planRoutine(offer stretchbot.StretchOffer, recent []string, length
 // buttons.
 func (b *Bot) routineStep(p *lang.Printer, st routineState) Reply {
 	s, _ := b.stretchAt(st.plan, st.step)
-	card := stretchCard(s)
+	card := stretchCard(p, s)
 	card.Title = st.title(p, s.Name)
 	st.side = 1
 	r := Reply{Cards: []Card{card}, Rows: [][]Button{{
@@ -196,7 +196,7 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	}
 	// Held back since the routine began, or left out by a check-in
 	// since: it stops showing stretches.
-	if _, refusal, err := b.mayShow(ctx, in.UserID, s, stretchbot.Filter{}); err != nil || refusal != nil {
+	if _, refusal, err := b.mayShow(ctx, p, in.UserID, s, stretchbot.Filter{}); err != nil || refusal != nil {
 		return deref(refusal), err
 	}
 	var progress string
@@ -204,7 +204,7 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	case moveHold:
 		return b.routineHold(ctx, p, st, s), nil
 	case moveDone:
-		text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceButton)
+		text, err := b.logCompletion(ctx, p, in.UserID, s.ID, stretchbot.SourceButton)
 		if err != nil {
 			return Reply{}, err
 		}
@@ -232,7 +232,7 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 
 // routineHold is the countdown of one side of a routine's stretch.
 func (b *Bot) routineHold(ctx context.Context, p *lang.Printer, st routineState, s stretchbot.Stretch) Reply {
-	card, countdown := b.holdCard(ctx, st.owner, s, st.side)
+	card, countdown := b.holdCard(ctx, p, st.owner, s, st.side)
 	card.Title = st.title(p, card.Title)
 	var first Button
 	if st.side < s.Sides() {

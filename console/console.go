@@ -39,6 +39,9 @@ const (
 	UserID    = "100000000000000001"
 	GuildID   = "200000000000000002"
 	ChannelID = "300000000000000003"
+	// DMChannelID is the user's direct messages with the bot, where
+	// reminders by DM arrive and their buttons are pressed.
+	DMChannelID = "400000000000000004"
 )
 
 // MaxLine is the longest input line read; a longer one is refused.
@@ -51,6 +54,9 @@ const letters = "abcdefghijklmnopqrstuvwxyz"
 
 // Options configure a Console.
 type Options struct {
+	// Lang is the language the console answers in: a locale such as
+	// "de", "es-419" or "de_DE.UTF-8"; English when it has no message file.
+	Lang string
 	// FileDir is where attachments (chart, export) are written; "" is the
 	// current directory.
 	FileDir string
@@ -74,6 +80,7 @@ type Console struct {
 	bot  *bot.Bot
 	out  io.Writer
 	opts Options
+	p    *lang.Printer // the console's language
 
 	mu       sync.Mutex // serialises output and the messages below
 	messages map[byte]*message
@@ -88,6 +95,7 @@ type message struct {
 	keys    []int // key numbers, in the order printed
 	buttons map[int]bot.Button
 	stop    context.CancelFunc // ends its countdown; nil when none runs
+	dm      bool               // shown in the direct messages, not the channel
 }
 
 // New returns a console that writes to out.
@@ -95,7 +103,7 @@ func New(b *bot.Bot, out io.Writer, opts Options) *Console {
 	if opts.Clock == nil {
 		opts.Clock = scheduler.RealClock()
 	}
-	return &Console{bot: b, out: out, opts: opts, messages: map[byte]*message{}}
+	return &Console{bot: b, out: out, opts: opts, p: lang.For(opts.Lang), messages: map[byte]*message{}}
 }
 
 // Run reads commands from in until it ends, the user quits or ctx is done.
@@ -110,13 +118,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.mu.Lock()
 	c.runCtx = ctx
 	c.mu.Unlock()
-	c.printf("stretchbot console. Type /stretch help, /stretch now or /checkin; a key such as a1 presses the button shown as [a1]; quit leaves.\n")
+	c.printf("%s\n", c.p.T("console.welcome"))
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
 		defer close(lines)
 		errc <- readLines(ctx, in, lines, func() {
-			c.printf("That line is longer than %d KiB, so I ignored it.\n", MaxLine/1024)
+			c.printf("%s\n", c.p.T("console.line_too_long", "KiB", MaxLine/1024))
 		})
 	}()
 	for {
@@ -197,21 +205,22 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		return false
 	}
 	if _, err := strconv.Atoi(line); err == nil {
-		c.printf("%s\n", c.keyHint("Buttons are pressed by their key, a letter and a number"))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.how")))
 		return false
 	}
 	in, err := ParseLine(line)
 	if err != nil {
-		c.printf("%s\n", err)
+		c.printf("%s\n", stretchbot.ErrorText(c.p, err))
 		return false
 	}
-	c.show(c.bot.Handle(ctx, c.interaction(in)), nil)
+	c.show(c.bot.Handle(ctx, c.interaction(in)), nil, false)
 	return false
 }
 
 // interaction fills in who the console's user is and where they are.
 func (c *Console) interaction(in bot.Interaction) bot.Interaction {
 	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
+	in.Locale, in.GuildLocale = c.p.Locale(), c.p.Locale()
 	if c.opts.Private {
 		in.GuildID, in.Permissions = "", 0
 		in.Context, in.Reach = bot.ContextPrivate, bot.ReachUserInstall
@@ -237,20 +246,26 @@ func (c *Console) press(ctx context.Context, l byte, n int) {
 	c.mu.Unlock()
 	switch {
 	case m == nil:
-		c.printf("%s\n", c.keyHint(fmt.Sprintf("No message has the letter %c", l)))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.no_letter", "Letter", string(l))))
 		return
 	case nButtons == 0:
-		c.printf("%s\n", c.keyHint(fmt.Sprintf("Message %c has no buttons any more", l)))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.no_buttons", "Letter", string(l))))
 		return
 	case !ok:
-		c.printf("There is no button %s: message %c has %s.\n", key, l, strings.Join(keys, ", "))
+		c.printf("%s\n", c.p.T("console.key.no_button", "Key", key, "Letter", string(l), "Keys", strings.Join(keys, ", ")))
 		return
 	case btn.Disabled:
-		c.printf("The button %s (%s) cannot be pressed right now.\n", key, btn.Label)
+		c.printf("%s\n", c.p.T("console.key.disabled", "Key", key, "Label", btn.Label))
 		return
 	}
 	in := c.interaction(bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID})
-	c.show(c.bot.Handle(ctx, in), m)
+	if m.dm {
+		// Pressed in the direct messages, as on Discord: what it leaves
+		// for later (a snooze) comes by direct message too.
+		in.GuildID, in.ChannelID, in.Permissions = "", DMChannelID, 0
+		in.Context, in.Reach = bot.ContextBotDM, bot.ReachChannel
+	}
+	c.show(c.bot.Handle(ctx, in), m, m.dm)
 }
 
 // keyHint completes why a key pressed nothing with the keys that work.
@@ -266,9 +281,9 @@ func (c *Console) keyHint(why string) string {
 		}
 	}
 	if len(live) == 0 {
-		return why + ". No message has buttons right now."
+		return c.p.T("console.key.hint_none", "Why", why)
 	}
-	return why + ". Type the key shown in [brackets], such as " + live[len(live)-1] + "."
+	return c.p.T("console.key.hint", "Why", why, "Key", live[len(live)-1])
 }
 
 func (m *message) keyNames() []string {
@@ -286,10 +301,10 @@ func (m *message) keyNames() []string {
 func ParseLine(line string) (bot.Interaction, error) {
 	line = strings.TrimSpace(line)
 	if !utf8.ValidString(line) {
-		return bot.Interaction{}, fmt.Errorf("that line is not valid text")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.not_text")
 	}
 	if !strings.HasPrefix(line, "/") {
-		return bot.Interaction{}, fmt.Errorf("commands start with /, for example /stretch now. Type help for the list")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.no_slash")
 	}
 	words, err := splitWords(line[1:])
 	if err != nil {
@@ -301,24 +316,24 @@ func ParseLine(line string) (bot.Interaction, error) {
 		name, value, isOpt := strings.Cut(w, ":")
 		if !isOpt {
 			if strings.TrimSpace(w) == "" {
-				return bot.Interaction{}, fmt.Errorf("a command name cannot be empty")
+				return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.empty_name")
 			}
 			if len(in.Options) > 0 {
-				return bot.Interaction{}, fmt.Errorf("put options after the command: %q comes after an option", w)
+				return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.after_option", "Word", strconv.Quote(w))
 			}
 			path = append(path, strings.ToLower(w))
 			continue
 		}
 		if name == "" {
-			return bot.Interaction{}, fmt.Errorf("%q needs an option name before the colon", w)
+			return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.no_option_name", "Word", strconv.Quote(w))
 		}
 		if _, dup := in.Options[name]; dup {
-			return bot.Interaction{}, fmt.Errorf("option %s is given twice", name)
+			return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.twice", "Option", name)
 		}
 		in.Options[strings.ToLower(name)] = value
 	}
 	if len(path) == 0 {
-		return bot.Interaction{}, fmt.Errorf("which command? Try /stretch help")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.which")
 	}
 	in.Command = strings.Join(path, " ")
 	return in, nil
@@ -345,7 +360,7 @@ func splitWords(s string) ([]string, error) {
 		}
 	}
 	if inQuote {
-		return nil, fmt.Errorf("a quote is not closed")
+		return nil, stretchbot.Fail(stretchbot.EINVALID, "console.parse.quote")
 	}
 	if has {
 		words = append(words, cur.String())
@@ -356,56 +371,64 @@ func splitWords(s string) ([]string, error) {
 // Send implements bot.Sender: reminders are printed as they arrive, each
 // with its own letter.
 func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error {
-	where := "direct message"
+	where := c.p.T("console.sent.dm")
 	if to.ChannelID != "" {
-		where = "channel"
+		where = c.p.T("console.sent.channel")
 	}
 	bell := "🔔"
 	if r.Silent {
-		bell, where = "🔕", where+", silent"
+		bell, where = "🔕", c.p.T("console.sent.silent", "Where", where)
 	}
 	c.printf("\n%s [%s]\n", bell, where)
-	c.show(r, nil)
+	c.show(r, nil, to.ChannelID == "")
 	return nil
 }
+
+// plain is the text of Discord markdown for the terminal, in c's language.
+func (c *Console) plain(s string) string { return plain(c.p, s) }
 
 var (
 	boldRe    = regexp.MustCompile(`\*\*(.+?)\*\*`)
 	mentionRe = regexp.MustCompile(`<@!?\d+>\s*`)
 	channelRe = regexp.MustCompile(`<#\d+>`)
+	linkRe    = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
 )
 
-func plain(s string) string {
+func plain(p *lang.Printer, s string) string {
 	s = boldRe.ReplaceAllString(s, "$1")
 	s = mentionRe.ReplaceAllString(s, "")
-	s = channelRe.ReplaceAllString(s, "this channel")
+	s = channelRe.ReplaceAllString(s, p.T("console.this_channel"))
+	// A masked link shows only its text on Discord; a terminal needs the
+	// address too.
+	s = linkRe.ReplaceAllString(s, "$1 ($2)")
 	return strings.ReplaceAll(s, "`", "")
 }
 
 // writeCard prints one card. Every card goes through here.
-func writeCard(b *strings.Builder, card bot.Card) {
-	fmt.Fprintf(b, "\n== %s ==\n", plain(card.Title))
+func (c *Console) writeCard(b *strings.Builder, card bot.Card) {
+	fmt.Fprintf(b, "\n== %s ==\n", c.plain(card.Title))
 	if card.Description != "" {
-		b.WriteString(plain(card.Description) + "\n")
+		b.WriteString(c.plain(card.Description) + "\n")
 	}
 	for _, f := range card.Fields {
-		fmt.Fprintf(b, "\n%s:\n%s\n", plain(f.Name), plain(f.Value))
+		fmt.Fprintf(b, "\n%s:\n%s\n", c.plain(f.Name), c.plain(f.Value))
 	}
 	if card.Footer != "" {
-		fmt.Fprintf(b, "\n(%s)\n", plain(card.Footer))
+		fmt.Fprintf(b, "\n(%s)\n", c.plain(card.Footer))
 	}
 }
 
 // show prints a reply. An update (Update) replaces the message it was
 // pressed on, which keeps its letter; any other reply with buttons is a new
-// message with the next letter.
-func (c *Console) show(r bot.Reply, pressed *message) {
+// message with the next letter. dm says the reply is in the direct
+// messages: its buttons are pressed there.
+func (c *Console) show(r bot.Reply, pressed *message, dm bool) {
 	var b strings.Builder
 	if r.Content != "" {
-		b.WriteString(plain(r.Content) + "\n")
+		b.WriteString(c.plain(r.Content) + "\n")
 	}
 	for _, card := range r.Cards {
-		writeCard(&b, card)
+		c.writeCard(&b, card)
 	}
 	for _, f := range r.Files {
 		if f.Picture {
@@ -413,18 +436,18 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 			// once under its own name rather than saved again.
 			path, err := c.savePicture(f)
 			if err != nil {
-				fmt.Fprintf(&b, "Could not save the picture %s: %v\n", f.Name, err)
+				fmt.Fprintf(&b, "%s\n", c.p.T("console.picture.failed", "Name", f.Name, "Err", err.Error()))
 				continue
 			}
-			fmt.Fprintf(&b, "🖼  Picture: %s\n", path)
+			fmt.Fprintf(&b, "🖼  %s\n", c.p.T("console.picture", "Path", path))
 			continue
 		}
 		path, err := c.saveFile(f)
 		if err != nil {
-			fmt.Fprintf(&b, "Could not save %s: %v\n", f.Name, err)
+			fmt.Fprintf(&b, "%s\n", c.p.T("console.file.failed", "Name", f.Name, "Err", err.Error()))
 			continue
 		}
-		fmt.Fprintf(&b, "📎 %s saved to %s\n", f.Name, path)
+		fmt.Fprintf(&b, "📎 %s\n", c.p.T("console.file.saved", "Name", f.Name, "Path", path))
 	}
 	for _, ch := range r.Choices {
 		fmt.Fprintf(&b, "  %s\n", ch.Value)
@@ -443,6 +466,7 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 		m.keys, m.buttons = nil, nil
 	case len(r.Rows) > 0:
 		m = c.newMessageLocked()
+		m.dm = dm
 	}
 	if m != nil {
 		var labels []string
@@ -477,7 +501,8 @@ var hashNumberRe = regexp.MustCompile(`#(\d+)$`)
 // assign gives the buttons of rows their key numbers and returns them in
 // order. A key matches what it presses: buttons labelled with numbers (a
 // pain scale from 0 to 10) keep those numbers, and buttons naming a
-// numbered thing ("Remove #4") take its number; others count from 1.
+// numbered thing ("Remove #4") take its number, and a button beside those
+// that names none takes the next number after them; others count from 1.
 func (m *message) assign(rows [][]bot.Button) []int {
 	var all []bot.Button
 	for _, row := range rows {
@@ -485,17 +510,29 @@ func (m *message) assign(rows [][]bot.Button) []int {
 	}
 	m.buttons = map[int]bot.Button{}
 	m.keys = nil
-	numbers := func(of func(string) (int, bool)) bool {
+	numbers := func(of func(string) (int, bool), others bool) bool {
 		seen := map[int]bool{}
+		last := -1
 		for _, btn := range all {
 			n, ok := of(btn.Label)
-			if !ok || seen[n] {
+			switch {
+			case !ok && others:
+				continue
+			case !ok || seen[n]:
 				return false
 			}
 			seen[n] = true
+			last = max(last, n)
+		}
+		if last < 0 {
+			return false
 		}
 		for _, btn := range all {
-			n, _ := of(btn.Label)
+			n, ok := of(btn.Label)
+			if !ok {
+				last++
+				n = last
+			}
 			m.buttons[n] = btn
 			m.keys = append(m.keys, n)
 		}
@@ -513,7 +550,7 @@ func (m *message) assign(rows [][]bot.Button) []int {
 		n, err := strconv.Atoi(sm[1])
 		return n, err == nil
 	}
-	if len(all) > 0 && (numbers(whole) || numbers(hashed)) {
+	if len(all) > 0 && (numbers(whole, false) || numbers(hashed, true)) {
 		return m.keys
 	}
 	for i, btn := range all {
@@ -549,7 +586,7 @@ func (c *Console) countdown(ctx context.Context, cd bot.Countdown) {
 		}
 		wait := left
 		if c.opts.Terminal {
-			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(lang.English(), left)) {
+			if !c.printLive(ctx, "\r⏳ %s   ", c.p.T("console.left", "Duration", stretchbot.HumanDuration(c.p, left))) {
 				return
 			}
 			// Wake at the next whole second of what is left.

@@ -77,8 +77,10 @@ var exportAbout = []string{
 	"quiet_hours: when reminders wait or come silently; null when you have none.",
 	"away: the days you said you would be away (your local dates, both included); reminders wait on them and they keep your streak.",
 	"progress: your totals and streaks as /stretch stats shows them, kept up to date with each completion; days are your local dates.",
+	"language: your Discord app's language at your latest command, for reminders and direct messages; empty until known.",
 	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
 	"source: button (Done), manual (/stretch done) or break.",
+	"last_due: when a reminder was last due (sent or skipped); sending: its sends Discord has not yet confirmed. They keep a reminder from being sent twice.",
 	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",
 }
 
