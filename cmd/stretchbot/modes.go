@@ -72,6 +72,8 @@ func (m *Main) adoptLocalZone(ctx context.Context, a *app, p *lang.Printer) erro
 		if u.TimeZone == "" {
 			u.TimeZone, adopted = zone, true
 		}
+		// Reminders come in the console's language from the start.
+		u.Locale = p.Locale()
 		return nil
 	}); err != nil {
 		return fmt.Errorf("set the console's time zone: %w", err)
