@@ -58,3 +58,13 @@ func TestAwayAndBackWhileRemindersAreHeld(t *testing.T) {
 		t.Fatal("away or back lifted the check-in hold")
 	}
 }
+
+// TestNoEquipmentLineShowsWhatToType: the filters line names the option
+// as it is typed (equipment:strap), not "equipment: strap".
+func TestNoEquipmentLineShowsWhatToType(t *testing.T) {
+	t.Parallel()
+	e := newCheckinEnv(t)
+	text := replyText(e.command("stretch now", nil))
+	wantIn(t, text, "`equipment:strap`", "`equipment:all`")
+	wantNotIn(t, text, "equipment: strap")
+}
