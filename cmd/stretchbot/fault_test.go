@@ -57,7 +57,10 @@ func TestKillDashNineMidBurstDeliversEachOnce(t *testing.T) {
 		return startBot(t, name, bin, fake, dbPath)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	// A guard against a hang, not a goal: with -race and both cores busy
+	// the burst runs far below 47/s, so only a stop of many minutes fails
+	// the test. How fast delivery goes is a figure, never a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
 	// Run 1: kill -9 in the middle of the burst.
@@ -189,10 +192,10 @@ func journalState(t *testing.T, path string) (unrecorded, unsettled int) {
 
 // TestDiscordFaultsDelayRemindersButLoseNone runs the real command wiring
 // (Main.Run "run", in-process so it runs under -race) against a fake
-// Discord that answers a burst of 500s, 502s and 503s and, meanwhile, rate
-// limits every route to 10 requests a second, so discordgo meets 429s
-// with Retry-After. Every reminder must arrive exactly once, only later,
-// and the bot must still answer commands afterwards.
+// Discord that answers a burst of 500s, 502s and 503s and 429s with
+// Retry-After, while it also rate limits every route to 10 requests a
+// second. Every reminder must arrive exactly once, only later, and the bot
+// must still answer commands afterwards.
 //
 // The faults are bounded by count, not by time: the wiring runs on the
 // real clock, and the scheduler's retries back off 1 s, 2 s, 4 s...; a
@@ -201,7 +204,7 @@ func journalState(t *testing.T, path string) (unrecorded, unsettled int) {
 // the scheduler's FakeClock in package scheduler (TestRetryThenSuccess and
 // the tests beside it).
 func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
-	const channelReminders, dmReminders = 20, 10
+	const channelReminders, dmReminders, injected429s = 20, 10, 10
 	fake := discordtest.New(t, discordtest.Options{})
 	dbPath := filepath.Join(t.TempDir(), "faults.db")
 	due := time.Now().Add(time.Second)
@@ -227,11 +230,15 @@ func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
 		}
 	}()
 
-	// The storm: 5xx on the routes reminders use, and a global limit of
-	// 10/s against a bot that sends at 50/s.
+	// The storm: 5xx and 429s on the routes reminders use, by count, so
+	// it happens however slowly a loaded machine lets the bot send; and a
+	// global limit of 10/s against a bot that sends at 50/s, which adds
+	// 429s only when the bot gets to go that fast.
 	fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusInternalServerError, 25)
 	fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusBadGateway, 10)
 	fake.FailNext(http.MethodPost, "/users/@me/channels", http.StatusServiceUnavailable, 5)
+	fake.FailNext(http.MethodPost, "/channels/*/messages", http.StatusTooManyRequests, injected429s-2)
+	fake.FailNext(http.MethodPost, "/users/@me/channels", http.StatusTooManyRequests, 2)
 	limits := discordtest.DefaultRateLimits()
 	limits.Global = 10
 	fake.SetRateLimits(limits)
@@ -264,7 +271,9 @@ func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
 		}
 		return got, dup
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// A guard against a hang, not a goal: how late the reminders arrive
+	// under load is a figure (logged below), never a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	err := fake.WaitFor(ctx, func() bool {
 		select {
@@ -296,8 +305,8 @@ func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
 	if dup != 0 {
 		t.Errorf("%d reminders were delivered twice", dup)
 	}
-	if failed != 40 || rateLimited == 0 {
-		t.Errorf("the storm did not happen as planned: %d 5xx (want 40), %d 429s", failed, rateLimited)
+	if failed != 40 || rateLimited < injected429s {
+		t.Errorf("the storm did not happen as planned: %d 5xx (want 40), %d 429s (want at least %d)", failed, rateLimited, injected429s)
 	}
 
 	// The bot is still up: it answers a command once Discord recovers.

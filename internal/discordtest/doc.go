@@ -127,9 +127,9 @@
 // By default 50 requests/s globally (interaction endpoints exempt) and 5
 // messages per 5 s per channel, with X-RateLimit-* headers, 429 bodies and
 // Retry-After as Discord sends them; RateLimited counts 429s;
-// SetRateLimits and DisableRateLimits change them. FailNext answers 5xx on
-// a route n times, Delay holds responses, DropGateway cuts every gateway
-// connection.
+// SetRateLimits and DisableRateLimits change them. FailNext answers 5xx
+// (or 429s, like the limiter's) on a route n times, Delay holds
+// responses, DropGateway cuts every gateway connection.
 //
 // # discordgo notes
 //

@@ -184,6 +184,15 @@ func TestFaultsAndFiles(t *testing.T) {
 	if re := restErr(t, err); re.Response.StatusCode != 500 {
 		t.Fatalf("500: %v", err)
 	}
+	// An injected 429 is a real one: discordgo waits out its retry_after
+	// and sends again, and RateLimited counts it.
+	f.FailNext("POST", "/channels/*/messages", http.StatusTooManyRequests, 2)
+	if _, err := s.ChannelMessageSend("31", "hi"); err != nil {
+		t.Fatalf("429s should be waited out and retried: %v", err)
+	}
+	if f.RateLimited() != 2 {
+		t.Fatalf("RateLimited = %d after 2 injected 429s", f.RateLimited())
+	}
 	if len(f.ValidationErrors()) != 0 {
 		t.Fatalf("injected faults are not validation errors: %v", f.ValidationErrors())
 	}

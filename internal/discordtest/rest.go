@@ -155,7 +155,7 @@ func (f *Fake) serveREST(w http.ResponseWriter, r *http.Request) {
 		f.finish(w, &req, 0, nil, e, true)
 		return
 	}
-	if e := f.takeFault(r.Method, req.Path); e != nil {
+	if e := f.takeFault(w.Header(), r.Method, req.Path); e != nil {
 		f.finish(w, &req, 0, nil, e, false)
 		return
 	}
@@ -297,14 +297,21 @@ type fault struct {
 // "/channels/*/messages") fail with status and a Discord-style error body.
 // Injected failures are recorded as requests but are not rejections.
 // discordgo retries 502s itself (up to Session.MaxRestRetries times); other
-// statuses come back as *discordgo.RESTError.
+// statuses come back as *discordgo.RESTError. A 429 is answered as the rate
+// limiter answers one (retry_after, Retry-After, not global; counted by
+// RateLimited), so a test can count on 429s however fast the bot sends.
+// discordgo waits out a 429 and retries it itself, without a limit.
 func (f *Fake) FailNext(method, pathPattern string, status, n int) {
 	f.mu.Lock()
 	f.faults = append(f.faults, &fault{method: method, pattern: pathPattern, status: status, left: n})
 	f.mu.Unlock()
 }
 
-func (f *Fake) takeFault(method, p string) *APIError {
+// faultRetryAfter is the wait an injected 429 asks for: short, so a test
+// with many of them stays quick, yet a real wait.
+const faultRetryAfter = 200 * time.Millisecond
+
+func (f *Fake) takeFault(h http.Header, method, p string) *APIError {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, ft := range f.faults {
@@ -315,6 +322,10 @@ func (f *Fake) takeFault(method, p string) *APIError {
 			continue
 		}
 		ft.left--
+		if ft.status == http.StatusTooManyRequests {
+			f.rateLimited++
+			return tooMany(h, faultRetryAfter, false)
+		}
 		return &APIError{Status: ft.status, Code: 0, Message: fmt.Sprintf("%d: %s", ft.status, http.StatusText(ft.status))}
 	}
 	return nil
