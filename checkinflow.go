@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // CheckInQuestion is one screen of the check-in: a prompt and the buttons
@@ -129,11 +131,11 @@ func (f CheckInFlow) Done() bool {
 
 // Question returns the next question to ask, and false when the flow is
 // finished. The returned question is the caller's to keep.
-func (f CheckInFlow) Question() (CheckInQuestion, bool) {
+func (f CheckInFlow) Question(p *lang.Printer) (CheckInQuestion, bool) {
 	if f.Done() {
 		return CheckInQuestion{}, false
 	}
-	return checkInQuestion(f.steps()[f.n]), true
+	return checkInQuestion(p, f.steps()[f.n]), true
 }
 
 // Answer records value as the answer to the current question and returns
@@ -141,7 +143,7 @@ func (f CheckInFlow) Question() (CheckInQuestion, bool) {
 // of the question's choices or the flow is already finished; f itself is
 // never changed.
 func (f CheckInFlow) Answer(value int) (CheckInFlow, error) {
-	q, ok := f.Question()
+	q, ok := f.Question(nil) // the choices' values are the same in every language
 	if !ok {
 		return f, fmt.Errorf("%w: the check-in is already finished", ErrInvalidCheckIn)
 	}

@@ -16,7 +16,7 @@ func run(t *testing.T, f CheckInFlow, answers ...int) (CheckInFlow, []string) {
 	t.Helper()
 	var ids []string
 	for i, v := range answers {
-		q, ok := f.Question()
+		q, ok := f.Question(en)
 		if !ok {
 			t.Fatalf("answer %d (%d): flow already finished after %v", i, v, ids)
 		}
@@ -129,7 +129,7 @@ func TestCheckInFlowPaths(t *testing.T) {
 			if !f.Done() {
 				t.Fatalf("flow not done after %v", ids)
 			}
-			if q, ok := f.Question(); ok {
+			if q, ok := f.Question(en); ok {
 				t.Errorf("finished flow asks %s", q.ID)
 			}
 			if _, err := f.Answer(0); !errors.Is(err, ErrInvalidCheckIn) {
@@ -202,7 +202,7 @@ func TestCheckInFlowUnfinishedIsNeverSelfCare(t *testing.T) {
 
 func TestCheckInQuestions(t *testing.T) {
 	for q := range numSteps {
-		cq := checkInQuestion(q)
+		cq := checkInQuestion(en, q)
 		t.Run(cq.ID, func(t *testing.T) {
 			if cq.ID == "" || cq.Prompt == "" || len(cq.Choices) < 2 {
 				t.Fatalf("incomplete question %+v", cq)
@@ -228,7 +228,7 @@ func TestCheckInQuestions(t *testing.T) {
 			}
 		})
 	}
-	if n := len(checkInQuestion(stepQ12).Choices); n != 11 {
+	if n := len(checkInQuestion(en, stepQ12).Choices); n != 11 {
 		t.Errorf("Q12 has %d choices, want 11", n)
 	}
 }
@@ -301,7 +301,7 @@ func TestCheckInFlowProperties(t *testing.T) {
 		f := NewCheckInFlow(p, rapid.Bool().Draw(t, "q11"))
 		for range 20 {
 			v := rapid.OneOf(rapid.IntRange(0, 10), rapid.IntRange(-3, 20)).Draw(t, "v")
-			q, ok := f.Question()
+			q, ok := f.Question(en)
 			g, err := f.Answer(v)
 			offered := slices.ContainsFunc(q.Choices, func(c CheckInChoice) bool { return c.Value == v })
 			if (err == nil) != (ok && offered) {
@@ -362,7 +362,7 @@ func FuzzDecodeCheckInFlow(f *testing.F) {
 		if err != nil || again != flow {
 			t.Fatalf("re-decode %q: %+v, %v", enc, again, err)
 		}
-		flow.Question()
+		flow.Question(en)
 		flow.CheckIn()
 		flow.Profile()
 	})
@@ -400,7 +400,7 @@ func TestCheckInFlowRecord(t *testing.T) {
 			if _, ok := f.Profile(); ok != tt.profOK {
 				t.Errorf("Profile ok = %v, want %v", ok, tt.profOK)
 			}
-			if strings.Contains(strings.Join(a.Reasons, " "), "under 16") {
+			if slices.Contains(a.Reasons, reasonUnder16) {
 				t.Errorf("an unasked age fired the under-16 rule: %q", a.Reasons)
 			}
 		})

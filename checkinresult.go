@@ -3,6 +3,8 @@ package stretchbot
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Discord limits the result's text must fit: an embed title and an embed
@@ -67,11 +69,11 @@ func (r CheckInResult) earlierTier() (string, Tier) {
 }
 
 // Heading is the result's title; at most 256 characters.
-func (r CheckInResult) Heading() string {
+func (r CheckInResult) Heading(p *lang.Printer) string {
 	if r.Held && r.Assessment.tier() == TierSelfCare {
-		return heldSelfCareHeading
+		return p.T("checkin.heading.held_self_care")
 	}
-	return r.Assessment.Heading()
+	return r.Assessment.Heading(p)
 }
 
 // Actions are the buttons the result offers, in order. Each is one the next
@@ -104,79 +106,80 @@ func (r CheckInResult) Actions() []CheckInAction {
 // disclaimer. It is at most 4096 characters (an embed description): if a
 // hand-built Assessment holds more reasons than fit, the last ones are left
 // out and the text says so; everything else always stays.
-func (r CheckInResult) Body() string {
+func (r CheckInResult) Body(p *lang.Printer) string {
 	a := r.Assessment
 	when, earlier := r.earlierTier()
 	var head []string
-	tail := []string{SafetyNet, keptLine(r.Record, r.ProfileKept), disclaimerInDoubt}
+	tail := []string{SafetyNet(p), keptLine(p, r.Record, r.ProfileKept), p.T(disclaimerInDoubtID)}
 	switch a.tier() {
 	case TierEmergency:
-		head = []string{EmergencyAction + "\n" + emergencyWhy + "\n" + emergencyHold}
+		head = []string{EmergencyAction(p) + "\n" + EmergencyList(p) + "\n" + p.T("checkin.emergency.why") + "\n" + p.T("checkin.emergency.hold")}
 		if r.Held {
-			head = append(head, recallBrief(when, earlier))
+			head = append(head, recallBrief(p, when, earlier))
 		}
-		tail = []string{keptLine(r.Record, r.ProfileKept), disclaimer}
+		tail = []string{keptLine(p, r.Record, r.ProfileKept), p.T(disclaimerID)}
 	case TierSeeDoctorToday:
 		if r.Held {
-			head = append(head, recallBrief(when, earlier))
+			head = append(head, recallBrief(p, when, earlier))
 		}
-		head = append(head, todayAction+"\n"+todayHold)
+		head = append(head, p.T("checkin.today.action")+"\n"+p.T("checkin.today.hold"))
 	case TierSeeDoctorSoon:
 		if r.Held {
-			head = append(head, recallAsk(when, earlier), soonAction)
+			head = append(head, recallAsk(p, when, earlier), p.T("checkin.soon.action"))
 		} else {
-			head = append(head, soonAction+"\n"+soonStretching, r.stretchLimits())
+			head = append(head, p.T("checkin.soon.action")+"\n"+p.T("checkin.soon.stretching"), r.stretchLimits(p))
 		}
 	default:
 		if r.Held {
-			head = append(head, recallAsk(when, earlier))
+			head = append(head, recallAsk(p, when, earlier))
 		}
 		if r.severe() {
-			head = append(head, flareAdvice)
+			head = append(head, p.T("checkin.flare"))
 		}
 		if !r.Held {
 			if r.Offer.Any() {
-				head = append(head, joinParagraphs([]string{keepStretching, r.stretchLimits()}))
+				head = append(head, joinParagraphs([]string{p.T("checkin.self_care.keep_stretching"), r.stretchLimits(p)}))
 			} else {
-				head = append(head, r.Offer.Empty())
+				head = append(head, r.Offer.Empty(p))
 			}
 		}
 		if a.Recheck > 0 {
-			head = append(head, recheckLine(FromNow(a.Recheck)))
+			head = append(head, recheckLine(p, FromNow(p, a.Recheck)))
 		}
 		if len(a.Reasons) == 0 {
-			head = append(head, noWarningSigns)
+			head = append(head, p.T("checkin.self_care.no_warning_signs"))
 		}
 	}
-	return joinWithReasons(joinParagraphs(head), a.Reasons, joinParagraphs(tail))
+	return joinWithReasons(p, joinParagraphs(head), a.Reasons, joinParagraphs(tail))
 }
 
 // stretchLimits is the note on which stretches this check-in's pain leaves
 // out (severe pain keeps to spasm-safe ones for 24 hours), or why none is
 // left; "" when the pain score is below 8.
-func (r CheckInResult) stretchLimits() string {
+func (r CheckInResult) stretchLimits(p *lang.Printer) string {
 	if !r.severe() {
 		return ""
 	}
 	if !r.Offer.Any() {
-		return r.Offer.Empty()
+		return r.Offer.Empty(p)
 	}
-	return r.Offer.Note()
+	return r.Offer.Note(p)
 }
 
 // joinWithReasons puts the reasons between head and tail, leaving out the
 // last ones (and saying so) if all would not fit in maxBodyLen.
-func joinWithReasons(head string, reasons []string, tail string) string {
+func joinWithReasons(p *lang.Printer, head string, reasons []string, tail string) string {
 	if len(reasons) == 0 {
 		return joinParagraphs([]string{head, tail})
 	}
-	budget := maxBodyLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail) - 4 - utf8.RuneCountInString("\n"+moreReasons)
+	more := p.T("checkin.reasons.more")
+	budget := maxBodyLen - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail) - 4 - utf8.RuneCountInString("\n"+more)
 	var why strings.Builder
-	why.WriteString(reasonsHeading)
+	why.WriteString(p.T("checkin.reasons.heading"))
 	for _, reason := range reasons {
-		line := "\n• " + reason
+		line := "\n• " + p.T(reason)
 		if utf8.RuneCountInString(why.String())+utf8.RuneCountInString(line) > budget {
-			why.WriteString("\n" + moreReasons)
+			why.WriteString("\n" + more)
 			break
 		}
 		why.WriteString(line)

@@ -53,18 +53,18 @@ func TestCheckInResultScreens(t *testing.T) {
 			name:    "emergency",
 			r:       result(t, with(func(c *CheckIn) { c.SaddleNumbness = AnswerNotSure }), nil),
 			heading: "Get medical help now",
-			first:   EmergencyAction,
-			has:     []string{"911 in the US and Canada", "999 in the UK", "112 in the EU", "000 in Australia", "emergency department", emergencyWhy, "paused", reasonSaddleDoubt, "For 90 days I keep", disclaimer},
-			hasNot:  []string{"If in doubt", "/checkin", SafetyNet, "Stretch now"},
+			first:   EmergencyAction(en),
+			has:     []string{"911 in the US and Canada", "999 in the UK", "112 in the EU", "000 in Australia", "emergency department", emergencyWhy, "paused", en.T(reasonSaddleDoubt), "For 90 days I keep", disclaimer},
+			hasNot:  []string{"If in doubt", "/checkin", SafetyNet(en), "Stretch now"},
 			pauses:  true,
 		},
 		{
 			name:    "emergency after an earlier emergency still starts with the action",
 			r:       held(result(t, with(func(c *CheckIn) { c.Unwell = true }), nil)),
 			heading: "Get medical help now",
-			first:   EmergencyAction,
-			has:     []string{"Your check-in on 3 March also advised you to get medical help straight away.", reasonUnwell},
-			hasNot:  []string{"If in doubt", ClearedLabel},
+			first:   EmergencyAction(en),
+			has:     []string{"Your check-in on 3 March also advised you to get medical help straight away.", en.T(reasonUnwell)},
+			hasNot:  []string{"If in doubt", ClearedLabel(en)},
 			pauses:  true,
 		},
 		{
@@ -72,7 +72,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.Fever = true }), nil),
 			heading: "See a doctor today",
 			first:   todayAction,
-			has:     []string{"urgent care", "telephone health advice line", "paused", reasonFever, SafetyNet, "kept", disclaimerInDoubt},
+			has:     []string{"urgent care", "telephone health advice line", "paused", en.T(reasonFever), SafetyNet(en), "kept", disclaimerInDoubt},
 			pauses:  true,
 		},
 		{
@@ -80,8 +80,8 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       held(result(t, with(func(c *CheckIn) { c.Fever = true }), nil)),
 			heading: "See a doctor today",
 			first:   "Your check-in on 3 March also advised you to get medical help straight away.",
-			has:     []string{todayAction, reasonFever, SafetyNet},
-			hasNot:  []string{ClearedLabel},
+			has:     []string{todayAction, en.T(reasonFever), SafetyNet(en)},
+			hasNot:  []string{ClearedLabel(en)},
 			pauses:  true,
 		},
 		{
@@ -89,7 +89,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.NotImproving = true }), nil),
 			heading: "See a doctor in the next few days",
 			first:   soonAction,
-			has:     []string{soonStretching, reasonNotImproving, SafetyNet, disclaimerInDoubt},
+			has:     []string{soonStretching, en.T(reasonNotImproving), SafetyNet(en), disclaimerInDoubt},
 			hasNot:  []string{"safe during a spasm"},
 		},
 		{
@@ -97,14 +97,14 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.Onset = OnsetUnknown; c.Pain = 8 }), nil),
 			heading: "See a doctor in the next few days",
 			first:   soonAction,
-			has:     []string{soonStretching, severePainNote, reasonNoCause, SafetyNet},
+			has:     []string{soonStretching, severePainNote, en.T(reasonNoCause), SafetyNet(en)},
 		},
 		{
 			name:    "soon while held asks whether they have been seen",
 			r:       held(result(t, with(func(c *CheckIn) { c.NotImproving = true }), nil)),
 			heading: "See a doctor in the next few days",
 			first:   "Your check-in on 3 March advised you to get medical help straight away",
-			has:     []string{"Have you been checked by a clinician?", ClearedLabel, soonAction, SafetyNet},
+			has:     []string{"Have you been checked by a clinician?", ClearedLabel(en), soonAction, SafetyNet(en)},
 			hasNot:  []string{soonStretching},
 			actions: []CheckInAction{ActionCleared},
 		},
@@ -113,7 +113,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, calm(), nil),
 			heading: "Keep stretching",
 			first:   keepStretching,
-			has:     []string{"Check in again in 7 days", noWarningSigns, SafetyNet, "your pain score and your age band", "No other answer is kept", disclaimerInDoubt},
+			has:     []string{"Check in again in 7 days", noWarningSigns, SafetyNet(en), "your pain score and your age band", "No other answer is kept", disclaimerInDoubt},
 			hasNot:  []string{"nothing", "None of your answers", flareAdvice},
 			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
 		},
@@ -122,7 +122,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.Pain = 5 }), nil),
 			heading: "Keep stretching",
 			first:   keepStretching,
-			has:     []string{"Check in again in 3 days", noWarningSigns, SafetyNet},
+			has:     []string{"Check in again in 3 days", noWarningSigns, SafetyNet(en)},
 			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
 		},
 		{
@@ -130,7 +130,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.Pain = 10 }), nil),
 			heading: "Keep stretching",
 			first:   flareAdvice,
-			has:     []string{"rest", "keep moving gently", "pharmacist", "not easing within a few days", keepStretching, severePainNote, "Check in again in 1 day", noWarningSigns, SafetyNet},
+			has:     []string{"rest", "keep moving gently", "pharmacist", "not easing within a few days", keepStretching, severePainNote, "Check in again in 1 day", noWarningSigns, SafetyNet(en)},
 			actions: []CheckInAction{ActionStretchNow, ActionRecheck},
 		},
 		{
@@ -138,7 +138,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       result(t, with(func(c *CheckIn) { c.Pain = 9; c.BoneRisk = true }), nil),
 			heading: "Keep stretching",
 			first:   flareAdvice,
-			has:     []string{nothingSafeText, "osteoporosis", severePainNote, noWarningSigns, SafetyNet},
+			has:     []string{nothingSafeText, "osteoporosis", severePainNote, noWarningSigns, SafetyNet(en)},
 			hasNot:  []string{keepStretching},
 			actions: []CheckInAction{ActionRecheck},
 		},
@@ -147,7 +147,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       held(result(t, calm(), nil)),
 			heading: heldSelfCareHeading,
 			first:   "Your check-in on 3 March advised you to get medical help straight away, and I've held stretches and reminders back since.",
-			has:     []string{"Have you been checked by a clinician?", ClearedLabel, noWarningSigns, SafetyNet},
+			has:     []string{"Have you been checked by a clinician?", ClearedLabel(en), noWarningSigns, SafetyNet(en)},
 			hasNot:  []string{keepStretching},
 			actions: []CheckInAction{ActionCleared, ActionRecheck},
 		},
@@ -163,7 +163,7 @@ func TestCheckInResultScreens(t *testing.T) {
 			r:       CheckInResult{Assessment: Assessment{Tier: 42}},
 			heading: "See a doctor in the next few days",
 			first:   soonAction,
-			has:     []string{SafetyNet},
+			has:     []string{SafetyNet(en)},
 		},
 		{
 			name:    "negative tier reads as soon",
@@ -174,10 +174,10 @@ func TestCheckInResultScreens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.r.Heading(); got != tt.heading {
+			if got := tt.r.Heading(en); got != tt.heading {
 				t.Errorf("Heading = %q, want %q", got, tt.heading)
 			}
-			body := tt.r.Body()
+			body := tt.r.Body(en)
 			if !strings.HasPrefix(body, tt.first) {
 				t.Errorf("Body must start with %q:\n%s", tt.first, body)
 			}
@@ -198,10 +198,10 @@ func TestCheckInResultScreens(t *testing.T) {
 			// Every answer but the emergency ends with the safety net, then
 			// what is kept and the disclaimer.
 			if tt.r.Assessment.tier() == TierEmergency {
-				if !strings.HasSuffix(body, disclaimer) || strings.Contains(body, SafetyNet) {
+				if !strings.HasSuffix(body, disclaimer) || strings.Contains(body, SafetyNet(en)) {
 					t.Errorf("emergency body ends wrong:\n%s", body)
 				}
-			} else if want := SafetyNet + "\n\n" + keptLine(tt.r.Record, tt.r.ProfileKept) + "\n\n" + disclaimerInDoubt; !strings.HasSuffix(body, want) {
+			} else if want := SafetyNet(en) + "\n\n" + keptLine(en, tt.r.Record, tt.r.ProfileKept) + "\n\n" + disclaimerInDoubt; !strings.HasSuffix(body, want) {
 				t.Errorf("body does not end with the safety net, the kept line and the disclaimer:\n%s", body)
 			}
 			if got := tt.r.Actions(); !slices.Equal(got, tt.actions) {
@@ -232,7 +232,7 @@ func TestKeptLineSaysExactlyWhatIsKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			line := keptLine(tt.rec, tt.profile)
+			line := keptLine(en, tt.rec, tt.profile)
 			for _, s := range tt.has {
 				if !strings.Contains(line, s) {
 					t.Errorf("%q lacks %q", line, s)
@@ -251,7 +251,7 @@ func TestKeptLineSaysExactlyWhatIsKept(t *testing.T) {
 // kept (P1, P2, Q12) say so, and no other screen claims it keeps nothing.
 func TestNoScreenSaysNotStoredAboutWhatIsKept(t *testing.T) {
 	for q := range numSteps {
-		cq := checkInQuestion(q)
+		cq := checkInQuestion(en, q)
 		kept := cq.ID == "P1" || cq.ID == "P2" || cq.ID == "Q12"
 		saysKept := strings.Contains(cq.Kept, " is kept")
 		saysNot := strings.Contains(cq.Kept, "not kept") || strings.Contains(cq.Kept, "not stored")
@@ -259,9 +259,9 @@ func TestNoScreenSaysNotStoredAboutWhatIsKept(t *testing.T) {
 			t.Errorf("%s: %q; the answer is kept: %v", cq.ID, cq.Kept, kept)
 		}
 	}
-	if !strings.Contains(CheckInIntro, "age band") || !strings.Contains(CheckInIntro, "pain score") || !strings.Contains(CheckInIntro, "90 days") ||
-		strings.Contains(CheckInIntro, "not stored") {
-		t.Errorf("intro: %q", CheckInIntro)
+	if !strings.Contains(CheckInIntro(en), "age band") || !strings.Contains(CheckInIntro(en), "pain score") || !strings.Contains(CheckInIntro(en), "90 days") ||
+		strings.Contains(CheckInIntro(en), "not stored") {
+		t.Errorf("intro: %q", CheckInIntro(en))
 	}
 }
 
@@ -273,33 +273,33 @@ func TestReasonsUseTheQuestionsWords(t *testing.T) {
 		phrase   string
 		reasons  []string
 	}{
-		{"Q1", "numbness or pins and needles between your legs, around your genitals or around your bottom", []string{reasonSaddle, reasonSaddleDoubt}},
-		{"Q2", "new with your bladder, bowels or sexual feeling", []string{reasonBladder, reasonBladderDoubt}},
+		{"Q1", "numbness or pins and needles between your legs, around your genitals or around your bottom", []string{en.T(reasonSaddle), en.T(reasonSaddleDoubt)}},
+		{"Q2", "new with your bladder, bowels or sexual feeling", []string{en.T(reasonBladder), en.T(reasonBladderDoubt)}},
 		{"Q3", "weakness in a leg getting worse", nil},
-		{"Q3", "legs feel weak", []string{reasonLegs, reasonLegsDoubt}},
-		{"Q4", "a serious accident, such as a road crash or a fall from a height", []string{reasonInjury}},
-		{"Q5", "chest pain or trouble breathing", []string{reasonUnwell}},
-		{"Q5", "seriously unwell", []string{reasonUnwell}},
-		{"Q6", "a fever", []string{reasonFever}},
-		{"Q6", "as well as the back pain", []string{reasonFever}},
-		{"Q7", "had cancer", []string{reasonCancer, reasonCancerUsual}},
-		{"Q7", "losing weight without trying to", []string{reasonCancer, reasonCancerUsual}},
-		{"Q8", "episode of back pain", []string{reasonFall, reasonNewMedicine, reasonNoCause, reasonFractureAge, reasonFractureBones, reasonFractureBoth}},
-		{"Q8", "started a new medicine", []string{reasonNewMedicine}},
-		{"Q8", "already checked by a clinician", []string{reasonCancer, reasonCancerUsual, reasonOlderSevere}},
-		{"Q9", "all night long, without easing when you rest", []string{reasonNightPain}},
-		{"Q10", "4 weeks or more without getting better", []string{reasonNotImproving}},
-		{"Q10", "getting worse, even though you stretch", []string{reasonNotImproving}},
-		{"Q11", "stiff for more than half an hour", []string{reasonInflammatory}},
-		{"Q11", "the second half of the night", []string{reasonInflammatory}},
-		{"P1", "65 or over", []string{reasonFractureAge, reasonFractureBoth, reasonOlderSevere}},
-		{"P2", "steroid tablets for 3 months or longer", []string{reasonFractureBones, reasonFractureBoth, boneRiskIntro}},
-		{"P2", "osteoporosis", []string{reasonFractureBones, reasonFractureBoth, boneRiskIntro}},
-		{"Q12", "pain right now", []string{reasonOlderSevere}},
+		{"Q3", "legs feel weak", []string{en.T(reasonLegs), en.T(reasonLegsDoubt)}},
+		{"Q4", "a serious accident, such as a road crash or a fall from a height", []string{en.T(reasonInjury)}},
+		{"Q5", "chest pain or trouble breathing", []string{en.T(reasonUnwell)}},
+		{"Q5", "seriously unwell", []string{en.T(reasonUnwell)}},
+		{"Q6", "a fever", []string{en.T(reasonFever)}},
+		{"Q6", "as well as the back pain", []string{en.T(reasonFever)}},
+		{"Q7", "had cancer", []string{en.T(reasonCancer), en.T(reasonCancerUsual)}},
+		{"Q7", "losing weight without trying to", []string{en.T(reasonCancer), en.T(reasonCancerUsual)}},
+		{"Q8", "episode of back pain", []string{en.T(reasonFall), en.T(reasonNewMedicine), en.T(reasonNoCause), en.T(reasonFractureAge), en.T(reasonFractureBones), en.T(reasonFractureBoth)}},
+		{"Q8", "started a new medicine", []string{en.T(reasonNewMedicine)}},
+		{"Q8", "already checked by a clinician", []string{en.T(reasonCancer), en.T(reasonCancerUsual), en.T(reasonOlderSevere)}},
+		{"Q9", "all night long, without easing when you rest", []string{en.T(reasonNightPain)}},
+		{"Q10", "4 weeks or more without getting better", []string{en.T(reasonNotImproving)}},
+		{"Q10", "getting worse, even though you stretch", []string{en.T(reasonNotImproving)}},
+		{"Q11", "stiff for more than half an hour", []string{en.T(reasonInflammatory)}},
+		{"Q11", "the second half of the night", []string{en.T(reasonInflammatory)}},
+		{"P1", "65 or over", []string{en.T(reasonFractureAge), en.T(reasonFractureBoth), en.T(reasonOlderSevere)}},
+		{"P2", "steroid tablets for 3 months or longer", []string{en.T(reasonFractureBones), en.T(reasonFractureBoth), boneRiskIntro}},
+		{"P2", "osteoporosis", []string{en.T(reasonFractureBones), en.T(reasonFractureBoth), boneRiskIntro}},
+		{"Q12", "pain right now", []string{en.T(reasonOlderSevere)}},
 	}
 	prompts := map[string]string{}
 	for q := range numSteps {
-		cq := checkInQuestion(q)
+		cq := checkInQuestion(en, q)
 		prompts[cq.ID] = cq.Prompt
 		for _, c := range cq.Choices {
 			prompts[cq.ID] += " " + c.Label
@@ -320,15 +320,15 @@ func TestReasonsUseTheQuestionsWords(t *testing.T) {
 
 func checkLimits(t *testing.T, r CheckInResult) {
 	t.Helper()
-	if n := utf8.RuneCountInString(r.Heading()); n > maxHeadingLen {
+	if n := utf8.RuneCountInString(r.Heading(en)); n > maxHeadingLen {
 		t.Errorf("heading is %d chars, over %d", n, maxHeadingLen)
 	}
-	if n := utf8.RuneCountInString(r.Body()); n > maxBodyLen {
+	if n := utf8.RuneCountInString(r.Body(en)); n > maxBodyLen {
 		t.Errorf("body is %d chars, over %d", n, maxBodyLen)
 	}
 	for _, a := range r.Actions() {
-		if n := utf8.RuneCountInString(a.Label()); n == 0 || n > 80 {
-			t.Errorf("button label %q", a.Label())
+		if n := utf8.RuneCountInString(a.Label(en)); n == 0 || n > 80 {
+			t.Errorf("button label %q", a.Label(en))
 		}
 	}
 }
@@ -340,13 +340,12 @@ func TestCheckInResultBodyLimits(t *testing.T) {
 	t.Run("hand-built with too many reasons", func(t *testing.T) {
 		for _, tier := range []Tier{TierEmergency, TierSeeDoctorSoon} {
 			a := Assessment{Tier: tier}
-			for range 500 {
-				a.Reasons = append(a.Reasons, strings.Repeat("reason ", 20))
+			for range 100 { // each about 200 characters: together far over 4096
+				a.Reasons = append(a.Reasons, reasonFractureBoth)
 			}
-			a.Reasons = append(a.Reasons, strings.Repeat("x", 5000))
 			r := held(CheckInResult{Assessment: a, Record: CheckInRecord{Age: Age65Plus, Pain: 9}, ProfileKept: true})
 			checkLimits(t, r)
-			body := r.Body()
+			body := r.Body(en)
 			if !strings.Contains(body, disclaimer) || !strings.Contains(body, "and more") || !strings.Contains(body, "No other answer is kept") {
 				t.Errorf("truncated body lost its ending or marker:\n%s", body[len(body)-300:])
 			}
@@ -367,9 +366,9 @@ func everything() CheckIn {
 
 // productTexts gathers every text the check-in shows a user.
 func productTexts(t *testing.T) []string {
-	texts := []string{CheckInIntro, EmergencyAction, SafetyNet, disclaimerInDoubt, HeldText, ClearedText}
+	texts := []string{CheckInIntro(en), EmergencyAction(en), SafetyNet(en), disclaimerInDoubt, HeldText(en), ClearedText(en)}
 	for q := range numSteps {
-		cq := checkInQuestion(q)
+		cq := checkInQuestion(en, q)
 		texts = append(texts, cq.Prompt, cq.Kept)
 		for _, c := range cq.Choices {
 			texts = append(texts, c.Label)
@@ -390,7 +389,7 @@ func productTexts(t *testing.T) []string {
 		results = append(results, CheckInResult{Assessment: Assessment{Tier: tier, Recheck: 72 * time.Hour}})
 	}
 	for _, r := range results {
-		texts = append(texts, r.Heading(), r.Body())
+		texts = append(texts, r.Heading(en), r.Body(en))
 	}
 	return texts
 }

@@ -3,12 +3,15 @@
 // rotation, reminder schedules, completions and the symptom check-in rules.
 //
 // It has no I/O. Storage lives in store/, timing in scheduler/, Discord in
-// bot/, and cmd/stretchbot wires them together.
+// bot/, and cmd/stretchbot wires them together. Its only import of ours is
+// lang/, the texts of every language: a function that returns words takes
+// the *lang.Printer of the person's language.
 //
 // # Where things are
 //
 //   - stretch.go, stretches.json: the catalogue, each stretch with its safety
-//     flags (spasm-safe, bends the spine forward under load, twists it).
+//     flags (spasm-safe, bends the spine forward under load, twists it);
+//     its texts are messages of lang/messages (stretch.<id>.*, Catalog.In).
 //   - rotation.go: which stretch comes next.
 //   - offer.go: Catalog.Offer, the one decision of which stretches a person
 //     may be offered (held by an urgent check-in, bone risk, severe pain,
@@ -16,14 +19,16 @@
 //   - checkin.go (types), checkinrules.go (Assess, rule version 2 of
 //     shared/CHECKIN.md), checkinflow.go (the questions in order and the
 //     button state), checkinresult.go (what a result screen holds and which
-//     buttons it offers), checkintext.go (every check-in text, in one place
-//     for translation).
+//     buttons it offers), checkintext.go (which check-in messages of
+//     lang/messages each screen shows, and how they join).
 //   - schedule.go, when.go, quiet.go: reminders, the times people type for
 //     them ("7pm", "in 20 minutes"), quiet hours.
 //   - filter.go: which stretches a person asked for (position, equipment,
 //     spasm) and its three-character form for button custom_ids.
-//   - completion.go, stats.go, user.go, limits.go, words.go: progress,
-//     settings, per-person and per-server limits, counted words.
+//   - completion.go, progress.go, stats.go: completions, the running
+//     totals and streaks, the figures of /stretch stats.
+//   - user.go, limits.go, words.go: settings, per-person and per-server
+//     limits, counted words.
 //   - signingkey.go: the keys button custom_ids are signed with.
 //   - error.go: Error, a code handlers act on and a message for the
 //     person; any other error is logged and shown as a generic failure.

@@ -3,6 +3,8 @@ package stretchbot
 import (
 	"errors"
 	"fmt"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Error codes. A code says what went wrong in a way handlers can act on;
@@ -21,7 +23,12 @@ const (
 // is logged and shown as "something went wrong".
 type Error struct {
 	Code    string
-	Message string
+	Message string // in English, for logs and for callers without a language
+	// ID and Args name the message of lang/messages that says Message in
+	// every language (Args as name, value pairs); ID is "" for an error
+	// made with Errorf, whose Message is all there is.
+	ID   string
+	Args []any
 }
 
 // Error implements the error interface.
@@ -32,6 +39,13 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Fail returns an *Error whose words are message id of lang/messages,
+// with the template fields kv (name, value pairs): ErrorText shows it in
+// the person's language.
+func Fail(code, id string, kv ...any) *Error {
+	return &Error{Code: code, Message: lang.English().T(id, kv...), ID: id, Args: kv}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
@@ -58,6 +72,24 @@ func ErrorMessage(err error) string {
 	case errors.As(err, &e):
 		return e.Message
 	default:
-		return "Something went wrong on our side. Please try again in a moment."
+		return lang.English().T("error.internal")
+	}
+}
+
+// ErrorText is ErrorMessage in p's language: the message of an *Error
+// made with Fail, the Message of one made with Errorf, and the generic
+// words for anything else.
+func ErrorText(p *lang.Printer, err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		if e.ID != "" {
+			return p.T(e.ID, e.Args...)
+		}
+		return e.Message
+	default:
+		return p.T("error.internal")
 	}
 }

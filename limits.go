@@ -15,13 +15,8 @@ const (
 	MaxSnoozesPerUser = 5
 )
 
-// Texts of the limits, in one place.
-const (
-	textTooManyReminders = "You already have %d reminders. Remove one with /stretch remind remove first."
-	textTooManyBreaks    = "This server already has %d stretch breaks. Remove one with /stretchbreak remove first."
-	textTooManySnoozes   = "You already have %d snoozed reminders waiting. Let one arrive first."
-	textDuplicate        = "You already have that reminder."
-)
+// errDuplicate is the words of a DuplicateError.
+func errDuplicate() *Error { return Fail(ECONFLICT, "remind.duplicate") }
 
 // DuplicateError says a new schedule would repeat one that exists: the
 // same time, days, time zone and destination (for a check-in reminder: any
@@ -32,12 +27,12 @@ type DuplicateError struct {
 }
 
 func (e *DuplicateError) Error() string {
-	return (&Error{Code: ECONFLICT, Message: textDuplicate}).Error()
+	return errDuplicate().Error()
 }
 
 // Unwrap lets ErrorCode and ErrorMessage see the ECONFLICT *Error.
 func (e *DuplicateError) Unwrap() error {
-	return &Error{Code: ECONFLICT, Message: textDuplicate}
+	return errDuplicate()
 }
 
 // AsDuplicate returns the DuplicateError in err's chain, if there is one.
@@ -75,15 +70,15 @@ func Admit(s Schedule, siblings []Schedule) error {
 	switch limitGroup(s.Kind) {
 	case KindReminder:
 		if n >= MaxSchedulesPerUser {
-			return Errorf(ELIMIT, textTooManyReminders, MaxSchedulesPerUser)
+			return Fail(ELIMIT, "limit.reminders", "Max", MaxSchedulesPerUser)
 		}
 	case KindBreak:
 		if n >= MaxBreaksPerGuild {
-			return Errorf(ELIMIT, textTooManyBreaks, MaxBreaksPerGuild)
+			return Fail(ELIMIT, "limit.breaks", "Max", MaxBreaksPerGuild)
 		}
 	case KindSnooze:
 		if n >= MaxSnoozesPerUser {
-			return Errorf(ELIMIT, textTooManySnoozes, MaxSnoozesPerUser)
+			return Fail(ELIMIT, "limit.snoozes", "Max", MaxSnoozesPerUser)
 		}
 	}
 	return nil

@@ -3,6 +3,8 @@ package stretchbot
 import (
 	"slices"
 	"time"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Limits of CHECKIN.md, "Which stretches each person is offered": a check-in
@@ -142,34 +144,34 @@ func (o StretchOffer) leftOutForBones() []Stretch {
 // paragraph per limit that leaves something out; "" when none does (the
 // person's own choices are not explained back to them). It does not cover
 // held: see HeldText.
-func (o StretchOffer) Note() string {
+func (o StretchOffer) Note(p *lang.Printer) string {
 	if o.catalog == nil || o.held {
 		return ""
 	}
 	var parts []string
 	if o.boneRisk {
 		if out := o.leftOutForBones(); len(out) > 0 {
-			parts = append(parts, boneRiskNote(out))
+			parts = append(parts, boneRiskNote(p, out))
 		}
 	}
 	if o.severe && slices.ContainsFunc(o.catalog.Stretches, func(s Stretch) bool { return !s.SpasmSafe }) {
-		parts = append(parts, severePainNote)
+		parts = append(parts, p.T("offer.severe.note"))
 	}
 	return joinParagraphs(parts)
 }
 
 // ShortNote is Note in one line, for a reminder; "" when nothing is left
 // out for safety.
-func (o StretchOffer) ShortNote() string {
+func (o StretchOffer) ShortNote(p *lang.Printer) string {
 	if o.catalog == nil || o.held {
 		return ""
 	}
 	var parts []string
 	if o.boneRisk && len(o.leftOutForBones()) > 0 {
-		parts = append(parts, boneRiskShortNote)
+		parts = append(parts, p.T("offer.bone_risk.short"))
 	}
 	if o.severe {
-		parts = append(parts, severePainShortNote)
+		parts = append(parts, p.T("offer.severe.short"))
 	}
 	return joinSentences(parts)
 }
@@ -177,20 +179,20 @@ func (o StretchOffer) ShortNote() string {
 // Empty explains why Next found nothing, in words for the person: held;
 // nothing safe at all right now; or nothing that is safe also fits their
 // choices (and where stretches that suit them can be done).
-func (o StretchOffer) Empty() string {
+func (o StretchOffer) Empty(p *lang.Printer) string {
 	if o.held {
-		return HeldText
+		return HeldText(p)
 	}
 	if o.catalog == nil {
-		return nothingSafeText
+		return p.T("offer.nothing_safe")
 	}
 	safe := o.WithoutChoices()
 	if !safe.Any() {
-		return joinParagraphs([]string{nothingSafeText, o.Note(), nothingSafeAdvice})
+		return joinParagraphs([]string{p.T("offer.nothing_safe"), o.Note(p), p.T("offer.nothing_safe.advice")})
 	}
-	note := o.Note()
+	note := o.Note(p)
 	if note == "" {
-		return nothingFitsText
+		return p.T("offer.nothing_fits")
 	}
 	var where []Position
 	for _, p := range allPositions {
@@ -200,5 +202,5 @@ func (o StretchOffer) Empty() string {
 			where = append(where, p)
 		}
 	}
-	return joinParagraphs([]string{nothingSuitsText(where), note})
+	return joinParagraphs([]string{nothingSuitsText(p, where), note})
 }

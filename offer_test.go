@@ -63,7 +63,7 @@ func TestOfferBoneRiskLeavesOutLoadedFlexionAndTwist(t *testing.T) {
 	}
 	// The note says why, naming each left-out stretch with its reason, and
 	// suggests a physiotherapist.
-	note := c.Offer(boneRisk(), nil, stretchbot.Filter{}, t0).Note()
+	note := c.Offer(boneRisk(), nil, stretchbot.Filter{}, t0).Note(en)
 	for _, id := range []string{"knee-hug", "childs-pose", "ball-drape", "seated-twist"} {
 		s, _ := c.Get(id)
 		if !strings.Contains(note, s.Name) {
@@ -84,7 +84,7 @@ func TestOfferBoneRiskLeavesOutLoadedFlexionAndTwist(t *testing.T) {
 		}
 	}
 	// Without bone risk nothing is left out and there is no note.
-	if n := c.Offer(stretchbot.User{ID: "1"}, nil, stretchbot.Filter{}, t0).Note(); n != "" {
+	if n := c.Offer(stretchbot.User{ID: "1"}, nil, stretchbot.Filter{}, t0).Note(en); n != "" {
 		t.Errorf("note without any limit: %q", n)
 	}
 }
@@ -117,7 +117,7 @@ func TestOfferSeverePainKeepsToSpasmSafeFor24Hours(t *testing.T) {
 			if got := allOffered(t, o); !slices.Equal(got, tt.want) {
 				t.Errorf("offered %v, want %v", got, tt.want)
 			}
-			note := o.Note()
+			note := o.Note(en)
 			if limited := len(tt.want) == len(spasmSafe); limited != strings.Contains(note, "safe during a spasm") {
 				t.Errorf("note %q (limited %v)", note, limited)
 			}
@@ -163,8 +163,8 @@ func TestOfferHeldOffersNothing(t *testing.T) {
 			t.Errorf("held offer allows %s", s.ID)
 		}
 	}
-	if o.Empty() != stretchbot.HeldText || !strings.Contains(o.Empty(), stretchbot.ClearedLabel) {
-		t.Errorf("held text: %q", o.Empty())
+	if o.Empty(en) != stretchbot.HeldText(en) || !strings.Contains(o.Empty(en), stretchbot.ClearedLabel(en)) {
+		t.Errorf("held text: %q", o.Empty(en))
 	}
 	// A pause the person chose is not a hold.
 	u.Paused = stretchbot.PauseByUser
@@ -173,7 +173,7 @@ func TestOfferHeldOffersNothing(t *testing.T) {
 	}
 	// The zero value offers nothing and does not panic.
 	var zero stretchbot.StretchOffer
-	if zero.Any() || zero.Note() != "" || zero.Empty() == "" {
+	if zero.Any() || zero.Note(en) != "" || zero.Empty(en) == "" {
 		t.Error("zero offer")
 	}
 }
@@ -186,7 +186,7 @@ func TestOfferNothingLeftSaysSoClearly(t *testing.T) {
 	if s, ok := o.Next(nil); ok {
 		t.Fatalf("offered %s with bone risk and severe pain", s.ID)
 	}
-	msg := o.Empty()
+	msg := o.Empty(en)
 	for _, want := range []string{"None of my stretches is safe for you right now", "osteoporosis", "safe during a spasm", "physiotherapist"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("empty message lacks %q:\n%s", want, msg)
@@ -198,7 +198,7 @@ func TestOfferNothingLeftSaysSoClearly(t *testing.T) {
 	if s, ok := o.Next(nil); ok {
 		t.Fatalf("bone risk on a chair offered %s (the seated twist twists)", s.ID)
 	}
-	msg = o.Empty()
+	msg = o.Empty(en)
 	if !strings.Contains(msg, "position:floor or position:bed") || !strings.Contains(msg, "Seated twist") {
 		t.Errorf("empty message:\n%s", msg)
 	}
@@ -236,7 +236,7 @@ func TestOfferProperties(t *testing.T) {
 		o := c.Offer(u, last, f, t0)
 		s, ok := o.Next(recent)
 		if !ok {
-			if o.Empty() == "" {
+			if o.Empty(en) == "" {
 				t.Fatal("nothing offered and nothing said")
 			}
 			return

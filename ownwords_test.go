@@ -76,7 +76,12 @@ func userFacingTexts(t *testing.T) map[string]string {
 }
 
 func TestProductTextIsInOurOwnWords(t *testing.T) {
+	// The article sits beside the checkout (../shared), or beside the
+	// folder of git worktrees (../../shared).
 	seed, err := os.ReadFile("../shared/seed/stretches-for-lower-back-spasms.txt")
+	if err != nil {
+		seed, err = os.ReadFile("../../shared/seed/stretches-for-lower-back-spasms.txt")
+	}
 	if err != nil {
 		t.Skipf("seed article not present (%v); run from a checkout beside ../shared to check wording", err)
 	}
@@ -84,6 +89,13 @@ func TestProductTextIsInOurOwnWords(t *testing.T) {
 	texts := userFacingTexts(t)
 	if len(texts) < 3 {
 		t.Fatalf("found only %d texts to check; the walk is broken", len(texts))
+	}
+	// Every language's messages (the stretch texts among them) and the
+	// catalogue's facts are checked like the rest.
+	for _, want := range []string{"stretches.json", filepath.Join("lang", "messages", "en.json")} {
+		if _, ok := texts[want]; !ok {
+			t.Errorf("the walk missed %s", want)
+		}
 	}
 	for path, text := range texts {
 		ws := words(text)

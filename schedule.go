@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ScheduleKind says what a schedule delivers and to whom.
@@ -60,6 +62,10 @@ type Schedule struct {
 	// (set with the reminder; the default is everything the person can
 	// do). Breaks and check-in reminders have none.
 	Filter Filter
+	// Locale is the language a stretch break posts in: the server's
+	// (Discord's guild locale) when the break was set. "" for other kinds,
+	// which use their owner's language.
+	Locale string
 }
 
 // OneShot reports whether the schedule fires once at At instead of by Spec.
@@ -75,22 +81,22 @@ func (s Schedule) Location() (*time.Location, error) {
 // Validate checks the fields a schedule needs before it is stored.
 func (s Schedule) Validate() error {
 	if s.Owner == "" {
-		return Errorf(EINVALID, "A schedule needs an owner.")
+		return Fail(EINVALID, "schedule.no_owner")
 	}
 	if _, err := s.Location(); err != nil {
 		return err
 	}
 	if s.OneShot() {
 		if s.At.IsZero() {
-			return Errorf(EINVALID, "A one-time reminder needs a time.")
+			return Fail(EINVALID, "schedule.once_no_time")
 		}
 		return nil
 	}
 	if s.Kind == KindBreak && s.ChannelID == "" {
-		return Errorf(EINVALID, "A stretch break needs a channel.")
+		return Fail(EINVALID, "schedule.break_no_channel")
 	}
 	if strings.TrimSpace(s.Spec) == "" {
-		return Errorf(EINVALID, "A repeating reminder needs a time and days.")
+		return Fail(EINVALID, "schedule.no_spec")
 	}
 	return nil
 }
@@ -99,13 +105,14 @@ func (s Schedule) Validate() error {
 // (Europe/Berlin)" or "once on Fri 13 Mar 2026 at 18:00 (Europe/Berlin)".
 // Specs that are not of the simple "M H * * DOW" form the bot writes are
 // shown as they are.
-func (s Schedule) Describe() string {
+func (s Schedule) Describe(p *lang.Printer) string {
 	if s.OneShot() {
 		loc, err := s.Location()
 		if err != nil || s.At.IsZero() {
-			return "once"
+			return p.T("schedule.once")
 		}
-		return fmt.Sprintf("once on %s (%s)", s.At.In(loc).Format("Mon 2 Jan 2006 at 15:04"), s.TimeZone)
+		at := s.At.In(loc)
+		return p.T("schedule.once_on", "Date", FormatDate(p, at), "Time", at.Format("15:04"), "Zone", s.TimeZone)
 	}
 	f := strings.Fields(s.Spec)
 	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
@@ -117,7 +124,7 @@ func (s Schedule) Describe() string {
 	if errH != nil || errM != nil || errD != nil {
 		return fmt.Sprintf("%s (%s)", s.Spec, s.TimeZone)
 	}
-	return fmt.Sprintf("%02d:%02d %s (%s)", h, m, days.Describe(), s.TimeZone)
+	return p.T("schedule.repeating", "Time", fmt.Sprintf("%02d:%02d", h, m), "Days", days.Describe(p), "Zone", s.TimeZone)
 }
 
 // FiresNear reports whether the repeating schedule s has an occurrence
@@ -154,10 +161,10 @@ func (s Schedule) FiresNear(t time.Time, d time.Duration) (time.Time, bool) {
 func LoadLocation(name string) (*time.Location, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, Errorf(EINVALID, "Please choose a time zone, for example Europe/Berlin or America/New_York.")
+		return nil, Fail(EINVALID, "zone.missing")
 	}
 	if name == "Local" || len(name) > 64 {
-		return nil, Errorf(EINVALID, "%q is not a time zone I know. Try a name like Europe/Berlin or America/New_York.", truncate(name, 64))
+		return nil, Fail(EINVALID, "zone.unknown", "Input", strconv.Quote(truncate(name, 64)))
 	}
 	if strings.EqualFold(name, "utc") {
 		return time.UTC, nil
@@ -167,7 +174,7 @@ func LoadLocation(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, Errorf(EINVALID, "%q is not a time zone I know. Try a name like Europe/Berlin or America/New_York.", name)
+		return nil, Fail(EINVALID, "zone.unknown", "Input", strconv.Quote(name))
 	}
 	loadedZones.Store(name, loc)
 	return loc, nil
@@ -184,7 +191,7 @@ var loadedZones sync.Map // string → *time.Location
 // and minute.
 func ParseTimeOfDay(s string) (hour, minute int, err error) {
 	bad := func() (int, int, error) {
-		return 0, 0, Errorf(EINVALID, "I could not read %q as a time. Try 7:30, 19:30, 7:30pm or noon.", truncate(s, 32))
+		return 0, 0, Fail(EINVALID, "time.unreadable", "Input", strconv.Quote(truncate(s, 32)))
 	}
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.ReplaceAll(t, " ", "")
@@ -271,7 +278,7 @@ func ParseDays(s string) (Days, error) {
 			b, errB = parseDay(hi)
 		}
 		if errA != nil || errB != nil {
-			return 0, Errorf(EINVALID, "I could not read %q as days. Try daily, weekdays, weekends or mon,wed,fri.", truncate(s, 40))
+			return 0, Fail(EINVALID, "days.unreadable", "Input", strconv.Quote(truncate(s, 40)))
 		}
 		for i := a; ; i = (i + 1) % 7 {
 			d |= 1 << i
@@ -281,7 +288,7 @@ func ParseDays(s string) (Days, error) {
 		}
 	}
 	if d == 0 {
-		return 0, Errorf(EINVALID, "Please pick at least one day.")
+		return 0, Fail(EINVALID, "days.none")
 	}
 	return d, nil
 }
@@ -320,22 +327,40 @@ func (d Days) CronField() string {
 }
 
 // Describe returns the days in words: "every day", "on weekdays", "on Mon, Wed, Fri".
-func (d Days) Describe() string {
+func (d Days) Describe(p *lang.Printer) string {
 	switch d {
 	case EveryDay:
-		return "every day"
+		return p.T("days.every_day")
 	case Weekdays:
-		return "on weekdays"
+		return p.T("days.weekdays")
 	case Weekends:
-		return "on weekends"
+		return p.T("days.weekends")
 	}
 	var parts []string
 	for _, i := range []int{1, 2, 3, 4, 5, 6, 0} {
 		if d.Has(time.Weekday(i)) {
-			parts = append(parts, strings.ToUpper(dayNames[i][:1])+dayNames[i][1:])
+			parts = append(parts, WeekdayShort(p, time.Weekday(i)))
 		}
 	}
-	return "on " + strings.Join(parts, ", ")
+	return p.T("days.list", "Days", strings.Join(parts, ", "))
+}
+
+// WeekdayShort is the short name of a day in p's language ("Mon").
+func WeekdayShort(p *lang.Printer, d time.Weekday) string {
+	return p.T("date.weekday_short." + dayNames[d])
+}
+
+// Weekday is the full name of a day in p's language ("Monday").
+func Weekday(p *lang.Printer, d time.Weekday) string {
+	return p.T("date.weekday." + dayNames[d])
+}
+
+// FormatDate writes t's date in p's language, with the day of the week:
+// "Fri 13 Mar 2026". Discord shows its own <t:…:D> timestamps in the
+// reader's language; this is for places that write the date themselves.
+func FormatDate(p *lang.Printer, t time.Time) string {
+	return p.T("date.short", "Weekday", WeekdayShort(p, t.Weekday()), "Day", t.Day(),
+		"Month", p.T("date.month_short."+strconv.Itoa(int(t.Month()))), "Year", t.Year())
 }
 
 // DailySpec returns the cron spec for hour:minute on days.

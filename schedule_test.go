@@ -86,7 +86,7 @@ func TestParseDays(t *testing.T) {
 			if c := got.CronField(); c != tt.cron {
 				t.Errorf("cron field %q, want %q", c, tt.cron)
 			}
-			if d := got.Describe(); d != tt.describe {
+			if d := got.Describe(en); d != tt.describe {
 				t.Errorf("describe %q, want %q", d, tt.describe)
 			}
 		})
@@ -117,7 +117,7 @@ func TestScheduleDescribeAndValidate(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := s.Describe(), "07:05 on weekdays (Europe/Berlin)"; got != want {
+	if got, want := s.Describe(en), "07:05 on weekdays (Europe/Berlin)"; got != want {
 		t.Errorf("Describe = %q, want %q", got, want)
 	}
 	bad := []stretchbot.Schedule{

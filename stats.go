@@ -2,6 +2,7 @@ package stretchbot
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -41,6 +42,19 @@ func (d Day) AddDays(n int) Day {
 // Compare orders dates: -1 if d is before e, 0 if equal, +1 if after.
 func (d Day) Compare(e Day) int {
 	return cmp.Or(cmp.Compare(d.Year, e.Year), cmp.Compare(d.Month, e.Month), cmp.Compare(d.Day, e.Day))
+}
+
+// MarshalText writes the date as 2006-01-02.
+func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a date written as 2006-01-02.
+func (d *Day) UnmarshalText(b []byte) error {
+	t, err := time.Parse("2006-01-02", string(b))
+	if err != nil {
+		return fmt.Errorf("date %q: %w", b, err)
+	}
+	*d = Day{t.Year(), t.Month(), t.Day()}
+	return nil
 }
 
 // String returns the date as 2006-01-02.

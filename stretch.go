@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Position is where a stretch can be done.
@@ -69,15 +72,15 @@ type Stretch struct {
 // HoldText describes the hold, e.g. "at least 15–30 seconds on each side,
 // longer if it feels good": the range is a minimum, and a longer hold is
 // better for a muscle that is letting go.
-func (s Stretch) HoldText() string {
-	t := fmt.Sprintf("at least %d–%d seconds", s.HoldMin, s.HoldMax)
+func (s Stretch) HoldText(p *lang.Printer) string {
+	secs := p.N("stretch.hold.range", s.HoldMax, "Min", s.HoldMin)
 	if s.HoldMin == s.HoldMax {
-		t = fmt.Sprintf("at least %d seconds", s.HoldMin)
+		secs = Count(p, s.HoldMin, NounSecond)
 	}
 	if s.PerSide {
-		t += " on each side"
+		return p.T("stretch.hold.text_per_side", "Seconds", secs)
 	}
-	return t + ", longer if it feels good"
+	return p.T("stretch.hold.text", "Seconds", secs)
 }
 
 // Sides is how many holds the stretch takes: 2 for per-side stretches.
@@ -108,9 +111,12 @@ type Catalog struct {
 //go:embed stretches.json
 var embeddedCatalog []byte
 
-// DefaultCatalog parses the catalogue embedded in the binary.
+// DefaultCatalog is the catalogue embedded in the binary: the facts of
+// each stretch from stretches.json, its English texts from
+// lang/messages/en.json (see Stretch.In for the keys). Catalog.In gives it
+// in another language.
 func DefaultCatalog() (*Catalog, error) {
-	return LoadCatalog(embeddedCatalog)
+	return loadCatalog(embeddedCatalog, lang.English())
 }
 
 // Limits from Discord's embed rules that catalogue texts must respect,
@@ -126,9 +132,16 @@ const (
 	maxHoldSeconds  = 120
 )
 
-// LoadCatalog parses and validates a catalogue file. Errors name the entry and
-// field at fault, e.g. `stretch "knee-hug": hold_max_seconds: ...`.
+// LoadCatalog parses and validates a catalogue file that holds its texts
+// itself. Errors name the entry and field at fault, e.g.
+// `stretch "knee-hug": hold_max_seconds: ...`.
 func LoadCatalog(data []byte) (*Catalog, error) {
+	return loadCatalog(data, nil)
+}
+
+// loadCatalog parses and validates a catalogue file; with texts, the
+// texts come from its messages (stretch.<id>.*, about.*).
+func loadCatalog(data []byte, texts *lang.Printer) (*Catalog, error) {
 	var file struct {
 		Version   int       `json:"version"`
 		Stretches []Stretch `json:"stretches"`
@@ -143,6 +156,9 @@ func LoadCatalog(data []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("stretches.json: version %d is not supported (want 1)", file.Version)
 	}
 	c := &Catalog{Stretches: file.Stretches, About: file.About, byID: map[string]int{}}
+	if texts != nil {
+		c = c.In(texts)
+	}
 	if len(c.Stretches) == 0 {
 		return nil, fmt.Errorf("stretches.json: no stretches")
 	}
@@ -247,6 +263,69 @@ func checkText(field, s string, max int) error {
 	return nil
 }
 
+// In returns the stretch with its texts in p's language: the messages
+// stretch.<id>.name, .summary, .variant_label, .spasm_safe_why,
+// .loaded_flexion_why, .twist_why, .breathing, and the numbered lists
+// .step.1, .step.2, … and .caution.1, …. A text p has no message for
+// (not even in English) stays as it was.
+func (s Stretch) In(p *lang.Printer) Stretch {
+	key := "stretch." + s.ID + "."
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{
+		{"name", &s.Name}, {"summary", &s.Summary}, {"variant_label", &s.VariantLabel},
+		{"spasm_safe_why", &s.SpasmSafeWhy}, {"loaded_flexion_why", &s.LoadedFlexionWhy},
+		{"twist_why", &s.TwistWhy}, {"breathing", &s.Breathing},
+	} {
+		if p.Has(key + f.name) {
+			*f.dst = p.T(key + f.name)
+		}
+	}
+	s.Steps = textList(p, key+"step.", s.Steps)
+	s.Cautions = textList(p, key+"caution.", s.Cautions)
+	return s
+}
+
+// In returns the texts of the about section in p's language: about.intro,
+// about.during_spasm and the lists about.cause.N, about.see_doctor.N,
+// about.habit.N.
+func (a About) In(p *lang.Printer) About {
+	if p.Has("about.intro") {
+		a.Intro = p.T("about.intro")
+	}
+	if p.Has("about.during_spasm") {
+		a.DuringSpasm = p.T("about.during_spasm")
+	}
+	a.Causes = textList(p, "about.cause.", a.Causes)
+	a.SeeDoctor = textList(p, "about.see_doctor.", a.SeeDoctor)
+	a.Habits = textList(p, "about.habit.", a.Habits)
+	return a
+}
+
+// textList reads the messages prefix1, prefix2, … up to the first missing
+// number; old when there is no prefix1.
+func textList(p *lang.Printer, prefix string, old []string) []string {
+	if !p.Has(prefix + "1") {
+		return old
+	}
+	var out []string
+	for n := 1; p.Has(prefix + strconv.Itoa(n)); n++ {
+		out = append(out, p.T(prefix+strconv.Itoa(n)))
+	}
+	return out
+}
+
+// In returns the catalogue with every text in p's language (see
+// Stretch.In); the stretches, their order and facts are the same.
+func (c *Catalog) In(p *lang.Printer) *Catalog {
+	out := &Catalog{Stretches: make([]Stretch, len(c.Stretches)), About: c.About.In(p), byID: c.byID}
+	for i, s := range c.Stretches {
+		out.Stretches[i] = s.In(p)
+	}
+	return out
+}
+
 // Get returns the stretch with the given id.
 func (c *Catalog) Get(id string) (Stretch, bool) {
 	i, ok := c.byID[id]
@@ -300,7 +379,7 @@ func ParsePosition(s string) (Position, error) {
 	if slices.Contains(allPositions, Position(s)) {
 		return Position(s), nil
 	}
-	return "", Errorf(EINVALID, "I don't know the position %q. Try floor, bed, chair or standing.", truncate(s, 20))
+	return "", Fail(EINVALID, "filter.unknown_position", "Input", strconv.Quote(truncate(s, 20)))
 }
 
 // ParseEquipment reads an equipment option: "" is the default (what the
@@ -319,7 +398,7 @@ func ParseEquipment(s string) (Equipment, error) {
 	if slices.Contains(allEquipment, Equipment(s)) {
 		return Equipment(s), nil
 	}
-	return "", Errorf(EINVALID, "I don't know the equipment %q. Try none, strap, ball, chair or all.", truncate(s, 20))
+	return "", Fail(EINVALID, "filter.unknown_equipment", "Input", strconv.Quote(truncate(s, 20)))
 }
 
 // Matches reports whether s fits the filter. A stretch fits an equipment

@@ -158,11 +158,11 @@ func TestRotationOffersVariantWhenItsBaseIsFilteredOut(t *testing.T) {
 func TestHoldText(t *testing.T) {
 	c := mustCatalog(t)
 	s, _ := c.Get("knee-hug")
-	if got := s.HoldText(); got != "at least 15–30 seconds on each side, longer if it feels good" {
+	if got := s.HoldText(en); got != "at least 15–30 seconds on each side, longer if it feels good" {
 		t.Errorf("knee-hug: %q", got)
 	}
 	s, _ = c.Get("childs-pose")
-	if got := s.HoldText(); got != "at least 15–30 seconds, longer if it feels good" {
+	if got := s.HoldText(en); got != "at least 15–30 seconds, longer if it feels good" {
 		t.Errorf("childs-pose: %q", got)
 	}
 }
@@ -189,7 +189,7 @@ func TestStretchTextsSayWhatTheBodyDoes(t *testing.T) {
 		t.Errorf("double knee hug breathing cue only works on the floor: %q", double.Breathing)
 	}
 	for _, s := range c.Stretches {
-		if h := s.HoldText(); !strings.HasPrefix(h, "at least ") || !strings.HasSuffix(h, "longer if it feels good") {
+		if h := s.HoldText(en); !strings.HasPrefix(h, "at least ") || !strings.HasSuffix(h, "longer if it feels good") {
 			t.Errorf("%s: hold %q is not a minimum", s.ID, h)
 		}
 	}

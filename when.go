@@ -27,16 +27,6 @@ const (
 	maxOnceAhead = 366 * 24 * time.Hour
 )
 
-// Texts of the time grammar, in one place.
-const (
-	textWhenUnreadable = "I could not read %q as a time. Try 7:30, 7pm or noon for every day, or once: in 20 minutes, tomorrow 9:00, friday 18:00."
-	textWhenNoTime     = "At what time %s? For example %s 9:00."
-	textWhenPast       = "%s has already passed. Try a later time, or tomorrow %s."
-	textWhenTooSoon    = "That is less than a minute away. Try in 1 minute or later."
-	textWhenTooFar     = "That is more than a year away. Pick a time within the next year."
-	textWhenBadDate    = "There is no %s."
-)
-
 var weekdayWords = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday,
 	"mon": time.Monday, "monday": time.Monday,
@@ -80,7 +70,7 @@ var durationUnits = map[string]time.Duration{
 func ParseWhen(s string, now time.Time, loc *time.Location) (When, error) {
 	words := whenWords(s)
 	bad := func() (When, error) {
-		return When{}, Errorf(EINVALID, textWhenUnreadable, truncate(strings.TrimSpace(s), 40))
+		return When{}, Fail(EINVALID, "when.unreadable", "Input", strconv.Quote(truncate(strings.TrimSpace(s), 40)))
 	}
 	if len(words) == 0 || len(words) > 8 {
 		return bad()
@@ -117,7 +107,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (When, error) {
 		if day == nil {
 			return bad()
 		}
-		return When{}, Errorf(EINVALID, textWhenNoTime, dayWord, dayWord)
+		return When{}, Fail(EINVALID, "when.no_time", "Day", dayWord)
 	}
 	h, m, err := ParseTimeOfDay(strings.Join(timeWords, ""))
 	if err != nil {
@@ -131,7 +121,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (When, error) {
 		return When{}, err
 	}
 	if !at.After(now) {
-		return When{}, Errorf(EINVALID, textWhenPast, truncate(strings.TrimSpace(s), 40), strings.Join(timeWords, " "))
+		return When{}, Fail(EINVALID, "when.past", "Input", truncate(strings.TrimSpace(s), 40), "Time", strings.Join(timeWords, " "))
 	}
 	w, err := onceAt(at, now)
 	w.Hour, w.Minute = h, m
@@ -141,9 +131,9 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (When, error) {
 func onceAt(at, now time.Time) (When, error) {
 	switch d := at.Sub(now); {
 	case d < minOnceAhead-time.Second:
-		return When{}, Errorf(EINVALID, textWhenTooSoon)
+		return When{}, Fail(EINVALID, "when.too_soon")
 	case d > maxOnceAhead:
-		return When{}, Errorf(EINVALID, textWhenTooFar)
+		return When{}, Fail(EINVALID, "when.too_far")
 	}
 	return When{Once: at, Hour: at.Hour(), Minute: at.Minute()}, nil
 }
@@ -262,7 +252,7 @@ func parseWhenDay(words []string, now time.Time, loc *time.Location) (func(h, m 
 	}
 	return func(h, m int) (time.Time, error) {
 		if n < 1 || n > 31 || time.Date(y, mon, n, 0, 0, 0, 0, time.UTC).Day() != n {
-			return time.Time{}, Errorf(EINVALID, textWhenBadDate, truncate(dayNum+" "+mon.String(), 20))
+			return time.Time{}, Fail(EINVALID, "when.bad_date", "Date", truncate(dayNum+" "+mon.String(), 20))
 		}
 		t := WallTime(y, mon, n, h, m, loc)
 		if !t.After(now) { // that date has passed this year: next year's

@@ -1,63 +1,59 @@
 package stretchbot
 
 import (
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
-// Noun is a counted word. Every count shown to people goes through Count
-// with one of these, so plural forms live in one table; its value is the
-// key a translation catalogue can use for the word's CLDR plural forms.
+// Noun is a counted word: the id of its message in lang/messages, which
+// holds the word's CLDR plural forms for each language. Every count shown
+// to people goes through Count with one of these.
 type Noun string
 
 // The counted words of stretchbot.
 const (
-	NounStretch   Noun = "stretch"
-	NounDay       Noun = "day"
-	NounActiveDay Noun = "active day"
-	NounHour      Noun = "hour"
-	NounMinute    Noun = "minute"
-	NounSecond    Noun = "second"
-	NounBreak     Noun = "break"
-	NounCheckMark Noun = "check-mark"
-	NounReminder  Noun = "reminder"
-	NounTime      Noun = "time" // "3 times"
+	NounStretch   Noun = "words.stretch"
+	NounDay       Noun = "duration.day"
+	NounActiveDay Noun = "words.active_day"
+	NounHour      Noun = "duration.hour"
+	NounMinute    Noun = "duration.minute"
+	NounSecond    Noun = "duration.second"
+	NounBreak     Noun = "words.break"
+	NounCheckMark Noun = "words.check_mark"
+	NounReminder  Noun = "words.reminder"
+	NounTime      Noun = "words.time" // "3 times"
 )
 
-// nounForms holds English's two forms (CLDR "one" and "other").
-var nounForms = map[Noun][2]string{
-	NounStretch:   {"stretch", "stretches"},
-	NounDay:       {"day", "days"},
-	NounActiveDay: {"active day", "active days"},
-	NounHour:      {"hour", "hours"},
-	NounMinute:    {"minute", "minutes"},
-	NounSecond:    {"second", "seconds"},
-	NounBreak:     {"break", "breaks"},
-	NounCheckMark: {"check-mark", "check-marks"},
-	NounReminder:  {"reminder", "reminders"},
-	NounTime:      {"time", "times"},
+// Count writes n with its noun in the form p's language uses for n:
+// "1 stretch", "2 stretches", "0 days".
+func Count(p *lang.Printer, n int, noun Noun) string {
+	return p.N(string(noun), n)
 }
 
-// Count writes n with its noun in the right form: "1 stretch", "2 stretches",
-// "0 days".
-func Count(n int, noun Noun) string {
-	forms, ok := nounForms[noun]
-	if !ok {
-		forms = [2]string{string(noun), string(noun) + "s"}
-	}
-	word := forms[1]
-	if n == 1 {
-		word = forms[0]
-	}
-	return strconv.Itoa(n) + " " + word
+// humanUnits are the units of a duration, largest first, by the last
+// part of their message ids (duration.day, duration.in.day).
+var humanUnits = []struct {
+	size time.Duration
+	name string
+}{
+	{24 * time.Hour, "day"},
+	{time.Hour, "hour"},
+	{time.Minute, "minute"},
+	{time.Second, "second"},
 }
 
 // HumanDuration writes d for people, in at most two units and as precise as
 // its size needs: "45 seconds", "1 minute 30 seconds", "20 minutes",
 // "2 hours 5 minutes", "1 day 2 hours", "7 days". Negative durations read as
 // their size.
-func HumanDuration(d time.Duration) string {
+func HumanDuration(p *lang.Printer, d time.Duration) string {
+	return humanDuration(p, d, "duration.")
+}
+
+// humanDuration is HumanDuration with the units' message ids starting with
+// prefix: "duration.in." has the forms a language uses after its "in".
+func humanDuration(p *lang.Printer, d time.Duration, prefix string) string {
 	if d < 0 {
 		d = -d
 	}
@@ -69,43 +65,37 @@ func HumanDuration(d time.Duration) string {
 	default:
 		d = d.Round(time.Hour)
 	}
-	units := []struct {
-		size time.Duration
-		noun Noun
-	}{
-		{24 * time.Hour, NounDay},
-		{time.Hour, NounHour},
-		{time.Minute, NounMinute},
-		{time.Second, NounSecond},
-	}
 	// The largest unit present, then the next one down if it is not zero:
 	// never "1 day 5 minutes", which would hide that hours were rounded.
 	var parts []string
-	for _, u := range units {
+	for _, u := range humanUnits {
 		n := int(d / u.size)
 		d -= time.Duration(n) * u.size
 		if len(parts) == 0 {
 			if n > 0 {
-				parts = append(parts, Count(n, u.noun))
+				parts = append(parts, p.N(prefix+u.name, n))
 			}
 			continue
 		}
 		if n > 0 {
-			parts = append(parts, Count(n, u.noun))
+			parts = append(parts, p.N(prefix+u.name, n))
 		}
 		break
 	}
-	if len(parts) == 0 {
-		return Count(0, NounSecond)
+	switch len(parts) {
+	case 0:
+		return p.N(prefix+"second", 0)
+	case 1:
+		return parts[0]
 	}
-	return strings.Join(parts, " ")
+	return p.T("duration.pair", "Larger", parts[0], "Smaller", parts[1])
 }
 
 // FromNow writes an instant d ahead as "in 7 days", "in 1 day 2 hours",
 // "in 20 minutes"; "now" when less than a second is left.
-func FromNow(d time.Duration) string {
+func FromNow(p *lang.Printer, d time.Duration) string {
 	if d < time.Second/2 {
-		return "now"
+		return p.T("time.now")
 	}
-	return "in " + HumanDuration(d)
+	return p.T("time.in", "Duration", humanDuration(p, d, "duration.in."))
 }

@@ -20,8 +20,8 @@ func TestCount(t *testing.T) {
 		{1, NounActiveDay, "1 active day"},
 		{3, NounTime, "3 times"},
 	} {
-		if got := Count(c.n, c.noun); got != c.want {
-			t.Errorf("Count(%d, %s) = %q, want %q", c.n, c.noun, got, c.want)
+		if got := Count(en, c.n, c.noun); got != c.want {
+			t.Errorf("Count(en, %d, %s) = %q, want %q", c.n, c.noun, got, c.want)
 		}
 	}
 }
@@ -48,8 +48,8 @@ func TestHumanDuration(t *testing.T) {
 		{48*time.Hour + 10*time.Minute, "2 days"},
 		{-30 * time.Minute, "30 minutes"},
 	} {
-		if got := HumanDuration(c.d); got != c.want {
-			t.Errorf("HumanDuration(%v) = %q, want %q", c.d, got, c.want)
+		if got := HumanDuration(en, c.d); got != c.want {
+			t.Errorf("HumanDuration(en, %v) = %q, want %q", c.d, got, c.want)
 		}
 	}
 }
@@ -66,8 +66,8 @@ func TestFromNow(t *testing.T) {
 		{0, "now"},
 		{-time.Minute, "now"},
 	} {
-		if got := FromNow(c.d); got != c.want {
-			t.Errorf("FromNow(%v) = %q, want %q", c.d, got, c.want)
+		if got := FromNow(en, c.d); got != c.want {
+			t.Errorf("FromNow(en, %v) = %q, want %q", c.d, got, c.want)
 		}
 	}
 }

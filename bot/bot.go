@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Store is what the handlers need from storage. *store.DB implements it.
@@ -68,6 +69,9 @@ type Config struct {
 	// Keys sign the custom_ids of buttons (see signing.go); nil makes a
 	// random key, so buttons expire when the bot stops.
 	Keys *customid.Keyring
+	// InteractionBurst is how many interactions one person may send at
+	// once before the limit of one a second applies (default LimitBurst).
+	InteractionBurst int
 }
 
 // Bot answers interactions. It is safe for concurrent use.
@@ -78,6 +82,7 @@ type Bot struct {
 	groups map[string]group
 	routes map[string]handlerFunc
 	keys   atomic.Pointer[customid.Keyring]
+	limits *rateLimiter
 }
 
 type handlerFunc func(ctx context.Context, in Interaction) (Reply, error)
@@ -96,7 +101,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.SnoozeFor <= 0 {
 		cfg.SnoozeFor = 10 * time.Minute
 	}
-	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups()}
+	b := &Bot{cfg: cfg, log: cfg.Logger, leaves: leaves(), groups: groups(), limits: newRateLimiter(cfg.InteractionBurst)}
 	if cfg.Keys == nil {
 		cfg.Keys = customid.EphemeralKeyring()
 	}
@@ -107,12 +112,15 @@ func New(cfg Config) (*Bot, error) {
 		"stretch stats":          b.stretchStats,
 		"stretch timezone":       b.stretchTimezone,
 		"stretch help":           b.stretchHelp,
+		"stretch away":           b.stretchAway,
+		"stretch back":           b.stretchBack,
 		"stretch remind set":     b.remindSet,
 		"stretch remind list":    b.remindList,
 		"stretch remind remove":  b.remindRemove,
 		"stretch remind pause":   b.remindPause,
 		"stretch remind resume":  b.remindResume,
 		"stretch remind quiet":   b.remindQuiet,
+		"stretch routine":        b.stretchRoutine,
 		"stretch privacy export": b.privacyExport,
 		"stretch privacy forget": b.privacyForget,
 		"checkin":                b.checkinStart,
@@ -140,6 +148,14 @@ func (b *Bot) Handle(ctx context.Context, in Interaction) Reply {
 
 func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 	start := b.now()
+	// Suggestions while typing are cheap and come with every keystroke:
+	// only what someone sends counts against their limit.
+	if in.Kind != KindAutocomplete && in.UserID != "" {
+		if ok, wait := b.limits.allow(in.UserID, start); !ok {
+			b.log.DebugContext(ctx, "interaction refused: over the rate limit", "user", in.UserID, "wait", wait)
+			return slowDown(in.Lang(), wait)
+		}
+	}
 	var (
 		r     Reply
 		err   error
@@ -158,7 +174,7 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 		route = "autocomplete " + in.Command
 		r = b.autocomplete(ctx, in)
 	default:
-		err = stretchbot.Errorf(stretchbot.EINVALID, "I don't know how to handle that.")
+		err = stretchbot.Fail(stretchbot.EINVALID, "error.unknown_interaction")
 	}
 	if err != nil {
 		code := stretchbot.ErrorCode(err)
@@ -167,7 +183,12 @@ func (b *Bot) handle(ctx context.Context, in Interaction) Reply {
 		} else {
 			b.log.DebugContext(ctx, "interaction refused", "route", route, "user", in.UserID, "code", code)
 		}
-		return Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(err)}
+		return Reply{Ephemeral: true, Content: stretchbot.ErrorText(in.Lang(), err)}
+	}
+	if in.UserInstallContext() && in.Kind != KindAutocomplete {
+		// The bot may not be in this channel: whatever it says stays with
+		// the person who asked.
+		r.Ephemeral = true
 	}
 	// Autocomplete suggestions have no place for a notice: taking it there
 	// would lose it, so it waits for the command itself.
@@ -187,26 +208,41 @@ func (b *Bot) Slow(in Interaction) bool {
 }
 
 // takeNotice returns and clears a message waiting for the user, such as
-// "your DMs are closed, so your reminders are paused".
+// "your DMs are closed, so your reminders are paused". It also keeps the
+// language of the person's Discord client when it changed, for the
+// reminders and direct messages no command starts: only for someone the
+// bot already keeps settings or a schedule for.
 func (b *Bot) takeNotice(ctx context.Context, in Interaction) string {
 	if in.UserID == "" {
 		return ""
 	}
 	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil || u.Notice == "" {
+	if err != nil {
+		return ""
+	}
+	newLocale := in.Locale != "" && in.Locale != u.Locale && len(in.Locale) <= maxLocaleLen
+	if u.Notice == "" && !newLocale {
 		return ""
 	}
 	var notice string
-	_, err = b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
+	_, err = b.cfg.Store.UpdateKnownUser(ctx, in.UserID, func(u *stretchbot.User) error {
 		notice, u.Notice = u.Notice, ""
+		if newLocale {
+			u.Locale = in.Locale
+		}
 		return nil
 	})
 	if err != nil {
-		b.log.WarnContext(ctx, "clear notice", "user", in.UserID, "err", err)
+		if stretchbot.ErrorCode(err) != stretchbot.ENOTFOUND {
+			b.log.WarnContext(ctx, "clear notice", "user", in.UserID, "err", err)
+		}
 		return ""
 	}
 	return notice
 }
+
+// maxLocaleLen bounds a kept locale code: Discord's longest is 6 ("es-419").
+const maxLocaleLen = 16
 
 func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	l, ok := b.leaves[in.Command]
@@ -214,12 +250,17 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 		return b.notACommand(in)
 	}
 	if l.root.GuildOnly && in.GuildID == "" {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s works only in a server channel.", l.root.Name)
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "command.server_only", "Command", l.root.Name)
+	}
+	if l.root.GuildOnly && in.UserInstallContext() {
+		// Discord offers these only through a server's install, but a
+		// hand-made request or a changed permission could still get here.
+		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("break.needs_server_install"))
 	}
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
-		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "Only people who can manage this server can change stretch breaks.")
+		return Reply{}, stretchbot.Fail(stretchbot.EUNAUTHORIZED, "command.managers_only")
 	}
-	if err := checkOptions(l.path, l.spec, in.Options); err != nil {
+	if err := checkOptions(in.Lang(), l.path, l.spec, in.Options); err != nil {
 		return Reply{}, err
 	}
 	return b.routes[in.Command](ctx, in)
@@ -227,29 +268,29 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 
 // checkOptions validates options against the spec. Discord does this too,
 // but the console and hand-made requests do not.
-func checkOptions(path string, spec CommandSpec, opts map[string]string) error {
+func checkOptions(p *lang.Printer, path string, spec CommandSpec, opts map[string]string) error {
 	for name, v := range opts {
 		i := slices.IndexFunc(spec.Options, func(o OptionSpec) bool { return o.Name == name })
 		if i < 0 {
-			return stretchbot.Errorf(stretchbot.EINVALID, "/%s has no option %q. It is typed: `%s`.", path, truncateText(name, 32), commandForm(path, spec))
+			return stretchbot.Fail(stretchbot.EINVALID, "command.no_option", "Command", path, "Option", strconv.Quote(truncateText(name, 32)), "Form", commandForm(path, spec))
 		}
 		o := spec.Options[i]
 		switch {
 		case o.Type == OptBoolean:
 			if _, err := strconv.ParseBool(v); err != nil {
-				return stretchbot.Errorf(stretchbot.EINVALID, "%s takes true or false.", o.Name)
+				return stretchbot.Fail(stretchbot.EINVALID, "command.want_bool", "Option", o.Name)
 			}
 		case o.Type == OptInteger:
 			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-				return stretchbot.Errorf(stretchbot.EINVALID, "%s takes a whole number.", o.Name)
+				return stretchbot.Fail(stretchbot.EINVALID, "command.want_number", "Option", o.Name)
 			}
 		case len(o.Choices) > 0 && !slices.Contains(o.Choices, strings.ToLower(v)):
-			return stretchbot.Errorf(stretchbot.EINVALID, "%s takes one of: %s.", o.Name, strings.Join(o.Choices, ", "))
+			return stretchbot.Fail(stretchbot.EINVALID, "command.want_choice", "Option", o.Name, "Choices", strings.Join(o.Choices, ", "))
 		}
 	}
 	for _, o := range spec.Options {
 		if o.Required && strings.TrimSpace(opts[o.Name]) == "" {
-			return stretchbot.Errorf(stretchbot.EINVALID, "Please give %s (%s).", o.Name, o.Description)
+			return &stretchbot.Error{Code: stretchbot.EINVALID, Message: p.T("command.missing", "Option", o.Name, "Description", textOr(p, optionKey(path, o.Name)+".description", o.Description))}
 		}
 	}
 	return nil
@@ -260,22 +301,23 @@ func checkOptions(path string, spec CommandSpec, opts map[string]string) error {
 // one says what the command before it takes.
 func (b *Bot) notACommand(in Interaction) (Reply, error) {
 	if g, ok := b.groups[in.Command]; ok {
-		return message(fmt.Sprintf("/%s is a group of commands; pick one:\n%s", g.path, subcommandLines(g.path))), nil
+		return message(in.Lang().T("command.group", "Command", g.path) + "\n" + subcommandLines(in.Lang(), g.path)), nil
 	}
 	words := strings.Fields(in.Command)
 	for n := len(words) - 1; n > 0; n-- {
 		known, extra := strings.Join(words[:n], " "), words[n]
 		if l, ok := b.leaves[known]; ok {
 			if slices.ContainsFunc(l.spec.Options, func(o OptionSpec) bool { return o.Name == extra }) {
-				return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "An option takes its value after a colon, as in `%s`.", commandForm(known, l.spec))
+				return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "command.colon", "Form", commandForm(known, l.spec))
 			}
-			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s has no subcommand %q. It is typed: `%s`.", known, truncateText(extra, 32), commandForm(known, l.spec))
+			return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "command.no_subcommand", "Command", known, "Word", strconv.Quote(truncateText(extra, 32)), "Form", commandForm(known, l.spec))
 		}
 		if g, ok := b.groups[known]; ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "/%s has no command %q. Its commands:\n%s", g.path, truncateText(extra, 32), subcommandLines(g.path))
+			p := in.Lang()
+			return Reply{}, &stretchbot.Error{Code: stretchbot.EINVALID, Message: p.T("command.no_command", "Command", g.path, "Word", strconv.Quote(truncateText(extra, 32))) + "\n" + subcommandLines(p, g.path)}
 		}
 	}
-	return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "I don't know the command /%s. Try /stretch help.", truncateText(in.Command, 40))
+	return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "command.unknown", "Command", truncateText(in.Command, 40))
 }
 
 func boolOption(in Interaction, name string) bool {
@@ -290,7 +332,7 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	// Every personal button names its owner; only the owner may press it.
 	if owner := id.Owner(); owner != "" && owner != in.UserID {
-		return Reply{}, stretchbot.Errorf(stretchbot.EUNAUTHORIZED, "This button belongs to someone else. Try /stretch now for your own stretch.")
+		return Reply{}, stretchbot.Fail(stretchbot.EUNAUTHORIZED, "button.not_yours")
 	}
 	switch id.Action {
 	case customid.Start, customid.Side:
@@ -310,7 +352,7 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 	case customid.Forget:
 		return b.clickForget(ctx, in)
 	case customid.Keep:
-		return Reply{Update: true, Ephemeral: true, Content: "Nothing was deleted. Your data stays as it was."}, nil
+		return Reply{Update: true, Ephemeral: true, Content: in.Lang().T("privacy.kept")}, nil
 	case customid.CheckIn:
 		return b.clickCheckIn(ctx, in, id)
 	case customid.Recheck:
@@ -321,6 +363,8 @@ func (b *Bot) button(ctx context.Context, in Interaction) (Reply, error) {
 		return b.clickClear(ctx, in, id)
 	case customid.Mine:
 		return b.clickMine(ctx, in, id)
+	case customid.Routine:
+		return b.clickRoutine(ctx, in, id)
 	case customid.Cleared:
 		return b.clickCleared(ctx, in)
 	case customid.Now:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 func (b *Bot) guildBreaks(ctx context.Context, guildID string) ([]stretchbot.Schedule, error) {
@@ -24,21 +25,23 @@ func (b *Bot) breakSet(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	p := in.Lang()
 	if w.OneTime() {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "A stretch break repeats. Give a time of day such as 15:00, and days: if not every day.")
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "break.repeats")
 	}
-	s := stretchbot.Schedule{Owner: in.UserID, GuildID: in.GuildID, ChannelID: in.ChannelID, Kind: stretchbot.KindBreak, Spec: spec, TimeZone: loc.String(), Created: b.now()}
+	// The break posts in the server's language, whoever set it.
+	s := stretchbot.Schedule{Owner: in.UserID, GuildID: in.GuildID, ChannelID: in.ChannelID, Kind: stretchbot.KindBreak, Spec: spec, TimeZone: loc.String(), Created: b.now(), Locale: in.GuildLocale}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, "This channel already has that stretch break: #%d %s. /stretchbreak list shows them all.", dup.Existing.ID, dup.Existing.Describe())
+			return Reply{}, stretchbot.Fail(stretchbot.ECONFLICT, "break.duplicate", "ID", dup.Existing.ID, "Break", dup.Existing.Describe(p))
 		}
 		return Reply{}, err
 	}
-	text := fmt.Sprintf("🧘 Stretch break #%d set for this channel: %s.", s.ID, s.Describe())
+	text := "🧘 " + p.T("break.set", "ID", s.ID, "Break", s.Describe(p))
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
-		text += fmt.Sprintf("\nFirst one: %s (%s).", b.full(next, loc), b.relative(next, loc))
+		text += "\n" + p.T("break.first", "When", b.full(p, next, loc), "Relative", b.relative(p, next, loc))
 	}
-	if w := b.zoneWarning(loc); w != "" {
+	if w := b.zoneWarning(p, loc); w != "" {
 		text += "\n" + w
 	}
 	return message(text), nil
@@ -49,75 +52,65 @@ func (b *Bot) breakList(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	p := in.Lang()
 	if len(list) == 0 {
-		return message("No stretch breaks on this server yet. Add one with `/stretchbreak set time:15:00`."), nil
+		return message(p.T("break.list.none")), nil
 	}
 	var lines []string
 	for _, s := range list {
-		line := fmt.Sprintf("**#%d** %s in <#%s>", s.ID, s.Describe(), s.ChannelID)
+		line := "**#" + strconv.FormatUint(s.ID, 10) + "** " + p.T("break.list.in_channel", "Break", s.Describe(p), "Channel", "<#"+s.ChannelID+">")
 		if b.cfg.Console {
-			line = fmt.Sprintf("#%d %s", s.ID, s.Describe())
+			line = fmt.Sprintf("#%d %s", s.ID, s.Describe(p))
 		}
 		lines = append(lines, line)
 	}
-	return Reply{Ephemeral: true, Cards: []Card{{Title: "Stretch breaks", Description: strings.Join(lines, "\n"), Color: colorInfo}}}, nil
+	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("break.list.title"), Description: strings.Join(lines, "\n"), Color: colorInfo}}}, nil
 }
 
 func (b *Bot) breakRemove(ctx context.Context, in Interaction) (Reply, error) {
 	id, err := strconv.ParseUint(in.Option("id"), 10, 64)
 	if err != nil {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "Give the break's number from /stretchbreak list.")
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "break.remove.which")
 	}
 	err = b.removeSchedule(ctx, id,
 		func(s stretchbot.Schedule) bool { return s.GuildID == in.GuildID && s.Kind == stretchbot.KindBreak },
-		stretchbot.Errorf(stretchbot.ENOTFOUND, "This server has no stretch break #%d. See /stretchbreak list.", id))
+		stretchbot.Fail(stretchbot.ENOTFOUND, "break.remove.none", "ID", id))
 	if err != nil {
 		return Reply{}, err
 	}
-	return message(fmt.Sprintf("🗑 Stretch break #%d removed.", id)), nil
+	return message("🗑 " + in.Lang().T("break.removed", "ID", id)), nil
 }
 
-// Texts of stretch breaks, in one place.
-const (
-	textBreakTitle    = "🧘 Stretch break!"
-	textBreakCard     = "Stretch break"
-	textBreakInvite   = "Time for a short break, everyone. Press a button below for a stretch that suits you: where you are, what you have and how your back is. Only you will see it."
-	textBreakSpasm    = "In a spasm right now? Rest in the position that eases it most instead; `/stretch now spasm:true` shows the gentle ones when you are ready."
-	textBreakMine     = "My stretch: %s"
-	textBreakDidIt    = "I did it"
-	textBreakYours    = "Your stretch for this break."
-	textBreakDoneHint = "When you're done, press I did it on the break post so you're counted."
-	textBreakEnded    = "This stretch break has ended. Catch the next one!"
-	textBreakCounted  = "You are already counted for this break. 🙌"
-)
-
 // breakPositions are the places a break offers a stretch for, in the
-// order of its buttons: at a desk first.
+// order of its buttons (at a desk first), with their message ids.
 var breakPositions = []struct {
 	position stretchbot.Position
 	label    string
 }{
-	{stretchbot.PositionChair, "in my chair"},
-	{stretchbot.PositionFloor, "on the floor"},
+	{stretchbot.PositionChair, "break.mine.chair"},
+	{stretchbot.PositionFloor, "break.mine.floor"},
 }
 
 // breakMessage is what a channel sees when a break starts: an invitation,
 // not a stretch, since one stretch cannot suit everyone; each person
 // presses for their own, and "I did it" keeps the tally.
+//
+// It is in the language of the break's server (s.Locale), whoever clicks.
 func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply {
+	p := lang.For(s.Locale)
 	sid, occ := strconv.FormatUint(s.ID, 10), strconv.FormatInt(at.Unix(), 10)
 	var row []Button
-	for _, p := range breakPositions {
-		row = append(row, Button{Label: fmt.Sprintf(textBreakMine, p.label), ID: customid.Make(customid.Mine, sid, occ, stretchbot.Filter{Position: p.position}.Token()), Style: Primary})
+	for _, pos := range breakPositions {
+		row = append(row, Button{Label: p.T(pos.label), ID: customid.Make(customid.Mine, sid, occ, stretchbot.Filter{Position: pos.position}.Token()), Style: Primary})
 	}
-	label := textBreakDidIt
+	label := p.T("break.did_it")
 	if count > 0 {
-		label = fmt.Sprintf("%s (%d)", textBreakDidIt, count)
+		label = fmt.Sprintf("%s (%d)", label, count)
 	}
 	row = append(row, Button{Label: label, ID: customid.Make(customid.Break, sid, occ), Style: Success})
 	return Reply{
-		Content: textBreakTitle,
-		Cards:   []Card{{Title: textBreakCard, Description: textBreakInvite + "\n\n" + textBreakSpasm, Color: colorStretch}},
+		Content: "🧘 " + p.T("break.post.title"),
+		Cards:   []Card{{Title: p.T("break.post.card"), Description: p.T("break.post.invite") + "\n\n" + p.T("break.post.spasm"), Color: colorStretch}},
 		Rows:    [][]Button{row},
 	}
 }
@@ -126,7 +119,7 @@ func (b *Bot) breakMessage(s stretchbot.Schedule, at time.Time, count int) Reply
 // button names: a break that exists, in the server of the click, posted
 // within the last day.
 func (b *Bot) breakOccurrence(ctx context.Context, in Interaction, id customid.ID) (stretchbot.Schedule, time.Time, error) {
-	expired := stretchbot.Errorf(stretchbot.EINVALID, textBreakEnded)
+	expired := stretchbot.Fail(stretchbot.EINVALID, "break.ended")
 	sid, ok1 := id.Uint(0)
 	unix, ok2 := id.Uint(1)
 	if !ok1 || !ok2 {
@@ -170,7 +163,7 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 	}
 	if u.Paused == stretchbot.PauseCheckIn {
 		// Held by an urgent check-in: no stretch, so none is logged either.
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	counted, total, err := b.cfg.Store.RecordBreakClick(ctx, s.ID, occ, in.UserID, b.now())
 	if err != nil {
@@ -178,7 +171,7 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 	}
 	if !counted {
 		// Counted once per person: tell only this person, leave the message.
-		return Reply{Ephemeral: true, Content: textBreakCounted}, nil
+		return Reply{Ephemeral: true, Content: in.Lang().T("break.counted") + " 🙌"}, nil
 	}
 	r := b.breakMessage(s, occ, total)
 	r.Update = true
@@ -191,7 +184,8 @@ func (b *Bot) clickBreak(ctx context.Context, in Interaction, id customid.ID) (R
 // check-in holds stretches back). Its card has no Done: the break's
 // "I did it" logs it, once.
 func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
-	if _, _, err := b.breakOccurrence(ctx, in, id); err != nil {
+	s, _, err := b.breakOccurrence(ctx, in, id)
+	if err != nil {
 		return Reply{}, err
 	}
 	f, ok := stretchbot.ParseToken(id.Args[2])
@@ -208,15 +202,16 @@ func (b *Bot) clickMine(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
+	p := in.Lang()
 	st, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, offerError(offer)
+		return Reply{}, offerError(p, offer)
 	}
-	r := b.stretchReply(st, c, offer)
+	r := b.stretchReply(p, st, c, offer)
 	r.Ephemeral = true
-	r.Content = strings.TrimSpace(textBreakYours + " " + textBreakDoneHint + "\n\n" + offer.Note())
+	r.Content = strings.TrimSpace(p.T("break.yours", "Button", lang.For(s.Locale).T("break.did_it")) + "\n\n" + offer.Note(p))
 	return r, nil
 }
 
@@ -225,8 +220,9 @@ func (b *Bot) breakStats(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
+	p := in.Lang()
 	if len(list) == 0 {
-		return message("No stretch breaks on this server yet."), nil
+		return message(p.T("break.stats.none")), nil
 	}
 	stats, err := b.cfg.Store.BreakStats(ctx, in.GuildID)
 	if err != nil {
@@ -235,7 +231,7 @@ func (b *Bot) breakStats(ctx context.Context, in Interaction) (Reply, error) {
 	var lines []string
 	for _, s := range list {
 		st := stats[s.ID]
-		lines = append(lines, fmt.Sprintf("#%d %s: %s joined, %s in all", s.ID, s.Describe(), stretchbot.Count(st.Occurrences, stretchbot.NounBreak), stretchbot.Count(st.Clicks, stretchbot.NounCheckMark)))
+		lines = append(lines, "#"+strconv.FormatUint(s.ID, 10)+" "+p.T("break.stats.line", "Break", s.Describe(p), "Breaks", stretchbot.Count(p, st.Occurrences, stretchbot.NounBreak), "Marks", stretchbot.Count(p, st.Clicks, stretchbot.NounCheckMark)))
 	}
-	return Reply{Ephemeral: true, Cards: []Card{{Title: "Stretch break participation", Description: strings.Join(lines, "\n"), Color: colorInfo, Footer: "Counts only: no names are kept for this view."}}}, nil
+	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("break.stats.title"), Description: strings.Join(lines, "\n"), Color: colorInfo, Footer: p.T("break.stats.footer")}}}, nil
 }

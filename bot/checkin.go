@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // inflammatoryEvery is how often check-in question Q11 is asked.
@@ -16,7 +17,7 @@ const inflammatoryEvery = 7 * 24 * time.Hour
 // checkInRetention is how long check-in records are kept.
 const checkInRetention = 90 * 24 * time.Hour
 
-var errCheckInExpired = stretchbot.Errorf(stretchbot.EINVALID, "This check-in expired. Run /checkin again to start a fresh one.")
+var errCheckInExpired = stretchbot.Fail(stretchbot.EINVALID, "checkin.expired")
 
 func (b *Bot) checkinStart(ctx context.Context, in Interaction) (Reply, error) {
 	u, err := b.cfg.Store.User(ctx, in.UserID)
@@ -29,16 +30,17 @@ func (b *Bot) checkinStart(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	askQ11 := u.LastInflammatoryAsk.IsZero() || b.now().Sub(u.LastInflammatoryAsk) >= inflammatoryEvery
 	flow := stretchbot.NewCheckInFlow(profile, askQ11)
-	r := b.checkInQuestion(flow, in.UserID)
-	r.Content = stretchbot.CheckInIntro
+	p := in.Lang()
+	r := b.checkInQuestion(p, flow, in.UserID)
+	r.Content = stretchbot.CheckInIntro(p)
 	return r, nil
 }
 
 // checkInQuestion renders the flow's next question with one button per
 // answer. The buttons carry the whole state of the flow, so nothing is kept
 // on the server between clicks and a restart loses nothing.
-func (b *Bot) checkInQuestion(flow stretchbot.CheckInFlow, owner string) Reply {
-	q, _ := flow.Question()
+func (b *Bot) checkInQuestion(p *lang.Printer, flow stretchbot.CheckInFlow, owner string) Reply {
+	q, _ := flow.Question(p)
 	state := flow.Encode()
 	var buttons []Button
 	for _, c := range q.Choices {
@@ -66,7 +68,7 @@ func (b *Bot) clickCheckIn(ctx context.Context, in Interaction, id customid.ID) 
 		return Reply{}, errCheckInExpired
 	}
 	if !flow.Done() {
-		r := b.checkInQuestion(flow, in.UserID)
+		r := b.checkInQuestion(in.Lang(), flow, in.UserID)
 		r.Update = true
 		return r, nil
 	}
@@ -118,7 +120,7 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 	}
 	if held {
 		if e := earlierUrgent(past); e != nil {
-			res.Earlier, res.EarlierWhen = e, b.date(e.At, locationOf(u))
+			res.Earlier, res.EarlierWhen = e, b.date(in.Lang(), e.At, locationOf(u))
 		}
 	}
 	color := map[stretchbot.Tier]int{
@@ -127,14 +129,15 @@ func (b *Bot) checkInResult(ctx context.Context, in Interaction, flow stretchbot
 		stretchbot.TierSeeDoctorSoon:  colorWarning,
 		stretchbot.TierSelfCare:       colorStretch,
 	}[a.Tier]
-	heading := res.Heading()
+	p := in.Lang()
+	heading := res.Heading(p)
 	if a.Tier == stretchbot.TierEmergency {
 		heading = "🚨 " + heading
 	}
-	r := Reply{Update: true, Ephemeral: true, Cards: []Card{{Title: heading, Description: res.Body(), Color: color}}}
+	r := Reply{Update: true, Ephemeral: true, Cards: []Card{{Title: heading, Description: res.Body(p), Color: color}}}
 	var row []Button
 	for _, act := range res.Actions() {
-		row = append(row, b.checkInActionButton(act, in.UserID, a))
+		row = append(row, b.checkInActionButton(p, act, in.UserID, a))
 	}
 	if len(row) > 0 {
 		r.Rows = [][]Button{row}
@@ -154,25 +157,25 @@ func earlierUrgent(recs []stretchbot.CheckInRecord) *stretchbot.CheckInRecord {
 }
 
 // checkInActionButton is the button for one action of a result.
-func (b *Bot) checkInActionButton(act stretchbot.CheckInAction, owner string, a stretchbot.Assessment) Button {
+func (b *Bot) checkInActionButton(p *lang.Printer, act stretchbot.CheckInAction, owner string, a stretchbot.Assessment) Button {
 	switch act {
 	case stretchbot.ActionStretchNow:
-		return Button{Label: act.Label(), ID: customid.Make(customid.Now, owner), Style: Success}
+		return Button{Label: act.Label(p), ID: customid.Make(customid.Now, owner), Style: Success}
 	case stretchbot.ActionRecheck:
-		return Button{Label: act.Label(), ID: customid.Make(customid.Recheck, owner, strconv.Itoa(int(a.Recheck.Hours()))), Style: Secondary}
+		return Button{Label: act.Label(p), ID: customid.Make(customid.Recheck, owner, strconv.Itoa(int(a.Recheck.Hours()))), Style: Secondary}
 	}
-	return clearedButton(owner)
+	return clearedButton(p, owner)
 }
 
 // clearedButton is "I've been checked by a clinician".
-func clearedButton(owner string) Button {
-	return Button{Label: stretchbot.ClearedLabel, ID: customid.Make(customid.Cleared, owner), Style: Success}
+func clearedButton(p *lang.Printer, owner string) Button {
+	return Button{Label: stretchbot.ClearedLabel(p), ID: customid.Make(customid.Cleared, owner), Style: Success}
 }
 
 // heldReply answers anything that would show a stretch while an urgent
 // check-in result holds stretches back, with the button that lifts it.
-func heldReply(owner string) Reply {
-	return Reply{Ephemeral: true, Content: stretchbot.HeldText, Rows: [][]Button{{clearedButton(owner)}}}
+func heldReply(p *lang.Printer, owner string) Reply {
+	return Reply{Ephemeral: true, Content: stretchbot.HeldText(p), Rows: [][]Button{{clearedButton(p, owner)}}}
 }
 
 // clickCleared lifts the hold of an urgent check-in result: the person says
@@ -191,11 +194,12 @@ func (b *Bot) clickCleared(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	r := Reply{Ephemeral: true, Content: "▶️ " + stretchbot.ClearedText}
+	p := in.Lang()
+	r := Reply{Ephemeral: true, Content: "▶️ " + stretchbot.ClearedText(p)}
 	if offer.Any() {
-		r.Rows = [][]Button{{{Label: stretchbot.ActionStretchNow.Label(), ID: customid.Make(customid.Now, in.UserID), Style: Success}}}
+		r.Rows = [][]Button{{{Label: stretchbot.ActionStretchNow.Label(p), ID: customid.Make(customid.Now, in.UserID), Style: Success}}}
 	} else if !offer.Held() {
-		r.Content += "\n\n" + offer.Empty()
+		r.Content += "\n\n" + offer.Empty(p)
 	}
 	return r, nil
 }
@@ -219,13 +223,14 @@ func (b *Bot) clickRecheck(ctx context.Context, in Interaction, id customid.ID) 
 	// The result keeps its buttons, so a second press must not make a
 	// second reminder; the store refuses it inside its write, so twenty
 	// presses at once make one.
+	p := in.Lang()
 	at := b.now().Add(time.Duration(hours) * time.Hour)
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindCheckIn, At: at, TimeZone: "UTC", Created: b.now()}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 You already have a check-in reminder, %s.", b.relative(dup.Existing.At, b.userLocation(ctx, in.UserID)))}, nil
+			return Reply{Ephemeral: true, Content: "🩺 " + p.T("checkin.recheck.duplicate", "When", b.relative(p, dup.Existing.At, b.userLocation(ctx, in.UserID)))}, nil
 		}
 		return Reply{}, err
 	}
-	return Reply{Ephemeral: true, Content: fmt.Sprintf("🩺 I'll remind you to check in %s, by direct message.", b.relative(at, b.userLocation(ctx, in.UserID)))}, nil
+	return Reply{Ephemeral: true, Content: "🩺 " + p.T("checkin.recheck.set", "When", b.relative(p, at, b.userLocation(ctx, in.UserID)))}, nil
 }

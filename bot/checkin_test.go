@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
 )
@@ -53,7 +54,7 @@ func newCheckinEnv(t *testing.T) *checkinEnv {
 	e := &checkinEnv{t: t, db: db, clock: scheduler.NewFakeClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), sent: &sentReplies{}}
 	sched := scheduler.New(scheduler.Options{Clock: e.clock, Journal: db, Logger: testLogger(),
 		Deliver: func(context.Context, scheduler.Occurrence) error { return nil }})
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Console: true, InteractionBurst: manyPresses})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,16 +165,16 @@ func (e *checkinEnv) accepted(r bot.Reply, depth int) {
 		next := e.press(r, label)
 		text := replyText(next)
 		switch label {
-		case stretchbot.ActionStretchNow.Label(), "Another stretch":
+		case stretchbot.ActionStretchNow.Label(lang.English()), "Another stretch":
 			if len(next.Cards) == 0 || len(next.Cards[0].Fields) == 0 || next.Cards[0].Fields[0].Name != "Steps" {
 				e.t.Errorf("%q was refused: %s", label, text)
 			}
-		case stretchbot.ActionRecheck.Label():
+		case stretchbot.ActionRecheck.Label(lang.English()):
 			if !strings.Contains(text, "check in") || strings.Contains(text, "expired") {
 				e.t.Errorf("%q was refused: %s", label, text)
 			}
-		case stretchbot.ClearedLabel:
-			if !strings.Contains(text, stretchbot.ClearedText) {
+		case stretchbot.ClearedLabel(lang.English()):
+			if !strings.Contains(text, stretchbot.ClearedText(lang.English())) {
 				e.t.Errorf("%q was refused: %s", label, text)
 			}
 		case "Done":
@@ -251,7 +252,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 		{
 			name:    "emergency on the first screen of a first check-in",
 			answers: map[string]string{"numbness": "Yes"},
-			screens: 1, heading: "🚨 Get medical help now", first: stretchbot.EmergencyAction,
+			screens: 1, heading: "🚨 Get medical help now", first: stretchbot.EmergencyAction(lang.English()),
 			has:    []string{"can't wait", "For 90 days I keep this check-in's date, result and rule version. No other answer is kept"},
 			hasNot: []string{safetyNet, "If in doubt", "/checkin", "pain score", "age band"},
 			paused: true, age: stretchbot.AgeNotAsked, pain: stretchbot.PainNotAsked, tier: stretchbot.TierEmergency,
@@ -318,7 +319,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 			screens: 14, heading: "No new warning signs: have you been checked?", first: "Your check-in on Tue 10 Mar 2026 advised you to get medical help straight away",
 			has:     []string{"Have you been checked by a clinician?", "none of the warning signs", safetyNet},
 			hasNot:  []string{"Keep up your routine"},
-			buttons: []string{stretchbot.ClearedLabel, "Remind me to check in"},
+			buttons: []string{stretchbot.ClearedLabel(lang.English()), "Remind me to check in"},
 			paused:  true, age: stretchbot.Age16To49, pain: 3, tier: stretchbot.TierSelfCare,
 		},
 		{
@@ -331,7 +332,7 @@ func TestCheckInFlowPerResult(t *testing.T) {
 			screens: 11, heading: "See a doctor in the next few days", first: "Your check-in on Tue 10 Mar 2026 advised you to see a doctor that day",
 			has:     []string{"Book an appointment", "This episode of back pain started for no clear reason.", safetyNet},
 			hasNot:  []string{"gentle stretching is fine"},
-			buttons: []string{stretchbot.ClearedLabel},
+			buttons: []string{stretchbot.ClearedLabel(lang.English())},
 			paused:  true, age: stretchbot.Age16To49, pain: 4, tier: stretchbot.TierSeeDoctorSoon,
 		},
 	}
@@ -435,8 +436,8 @@ func TestClinicianButtonLiftsTheHold(t *testing.T) {
 	if r2 := e.press(card, "Start"); !strings.Contains(replyText(r2), "holding stretches back") {
 		t.Fatalf("Start on an old card while held: %s", replyText(r2))
 	}
-	r = e.press(r, stretchbot.ClearedLabel)
-	wantIn(t, replyText(r), stretchbot.ClearedText)
+	r = e.press(r, stretchbot.ClearedLabel(lang.English()))
+	wantIn(t, replyText(r), stretchbot.ClearedText(lang.English()))
 	if e.user().Paused != stretchbot.PauseNone {
 		t.Fatal("still held")
 	}

@@ -3,6 +3,8 @@ package bot
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // OptionType is the type of a command option.
@@ -34,7 +36,8 @@ type CommandSpec struct {
 	Options     []OptionSpec
 	Subs        []CommandSpec
 	// AdminOnly commands need the Manage Server permission; GuildOnly ones
-	// do not exist in DMs.
+	// come only with a server's install and exist only in its channels
+	// (not in DMs, not through a person's own install).
 	AdminOnly bool
 	GuildOnly bool
 }
@@ -68,6 +71,10 @@ func Commands() []CommandSpec {
 					optPosition, optEquipment, optSpasm,
 					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
 				}},
+				{Name: "routine", Description: "A guided routine: stretches that fit you, one after another", Options: []OptionSpec{
+					{Name: "minutes", Description: "About how many minutes, 1 to 30 (default 10)", Type: OptInteger},
+					optPosition, optEquipment, optSpasm,
+				}},
 				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
 					{Name: "stretch", Description: "Which stretch (start typing)", Autocomplete: true},
 				}},
@@ -78,6 +85,10 @@ func Commands() []CommandSpec {
 					{Name: "name", Description: "An IANA time zone such as Europe/Berlin (start typing)", Autocomplete: true},
 				}},
 				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
+				{Name: "away", Description: "Away for a few days: reminders wait and your streak is kept", Options: []OptionSpec{
+					{Name: "days", Description: "How many days, today included (1 to 30)", Type: OptInteger, Required: true},
+				}},
+				{Name: "back", Description: "Back sooner than you said: reminders start again today"},
 				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
 					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
 						optWhen, optDays, optTimezone,
@@ -212,22 +223,22 @@ func CommandForms() []string {
 
 // subcommandLines lists the runnable commands under path, one per line
 // with its description.
-func subcommandLines(path string) string {
+func subcommandLines(p *lang.Printer, path string) string {
 	var lines []string
-	walkCommands(func(p string, _, c CommandSpec) {
-		if len(c.Subs) == 0 && (p == path || strings.HasPrefix(p, path+" ")) {
-			lines = append(lines, fmt.Sprintf("`%s` — %s", commandForm(p, c), c.Description))
+	walkCommands(func(sub string, _, c CommandSpec) {
+		if len(c.Subs) == 0 && (sub == path || strings.HasPrefix(sub, path+" ")) {
+			lines = append(lines, fmt.Sprintf("`%s` — %s", commandForm(sub, c), describe(p, sub, c)))
 		}
 	})
 	return strings.Join(lines, "\n")
 }
 
 // commandsCard lists every command, one field per group, for /stretch help.
-func commandsCard() Card {
-	card := Card{Title: "Commands", Color: colorInfo}
+func commandsCard(p *lang.Printer) Card {
+	card := Card{Title: p.T("help.commands"), Color: colorInfo}
 	for _, c := range Commands() {
 		if len(c.Subs) == 0 {
-			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: subcommandLines(c.Name)})
+			card.Fields = append(card.Fields, Field{Name: "/" + c.Name, Value: subcommandLines(p, c.Name)})
 			continue
 		}
 		// Subgroups get fields of their own: one field holds 1024
@@ -235,7 +246,7 @@ func commandsCard() Card {
 		var direct []string
 		for _, s := range c.Subs {
 			if len(s.Subs) == 0 {
-				direct = append(direct, fmt.Sprintf("`%s` — %s", commandForm(c.Name+" "+s.Name, s), s.Description))
+				direct = append(direct, fmt.Sprintf("`%s` — %s", commandForm(c.Name+" "+s.Name, s), describe(p, c.Name+" "+s.Name, s)))
 			}
 		}
 		if len(direct) > 0 {
@@ -243,9 +254,40 @@ func commandsCard() Card {
 		}
 		for _, s := range c.Subs {
 			if len(s.Subs) > 0 {
-				card.Fields = append(card.Fields, Field{Name: "/" + c.Name + " " + s.Name, Value: subcommandLines(c.Name + " " + s.Name)})
+				card.Fields = append(card.Fields, Field{Name: "/" + c.Name + " " + s.Name, Value: subcommandLines(p, c.Name+" "+s.Name)})
 			}
 		}
 	}
 	return card
+}
+
+// Message ids of the command tree. A command's words live in
+// lang/messages: its description, each option's description and each
+// choice's name; names too, for a language that translates them (Discord
+// shows a name localization only where it differs from the English name).
+//
+//	command.<path>.name                        "remind"
+//	command.<path>.description
+//	command.<path>.option.<option>.name
+//	command.<path>.option.<option>.description
+//	command.<path>.option.<option>.choice.<value>
+//
+// <path> is the command path with dots: command.stretch.remind.set.
+func commandKey(path string) string { return "command." + strings.ReplaceAll(path, " ", ".") }
+
+func optionKey(path, option string) string { return commandKey(path) + ".option." + option }
+
+// describe is the description of command path in p's language.
+func describe(p *lang.Printer, path string, c CommandSpec) string {
+	return textOr(p, commandKey(path)+".description", c.Description)
+}
+
+// textOr is message id in p's language, or fallback when no language has
+// it (a command added without its messages: TestEveryCommandHasItsMessages
+// catches that).
+func textOr(p *lang.Printer, id, fallback string) string {
+	if !p.Has(id) {
+		return fallback
+	}
+	return p.T(id)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ErrUnreachable marks a send that can never succeed as things stand: the
@@ -82,6 +83,11 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 		b.log.DebugContext(ctx, "reminder skipped: paused", "schedule", s.ID, "user", s.Owner)
 		return nil
 	}
+	// A reminder due on a day away is not sent, however late it goes out.
+	if _, away := u.AwayAt(at); away && s.Kind != stretchbot.KindCheckIn {
+		b.log.DebugContext(ctx, "reminder skipped: away", "schedule", s.ID, "user", s.Owner)
+		return nil
+	}
 	silent := false
 	if q := u.Quiet; q != nil {
 		loc := locationOf(u)
@@ -106,7 +112,7 @@ func (b *Bot) Deliver(ctx context.Context, send Sender, id uint64, at time.Time,
 	}
 	var r Reply
 	if s.Kind == stretchbot.KindCheckIn {
-		r = Reply{Content: "🩺 Time for your check-in. Run `/checkin` when you have a minute: it takes about one."}
+		r = Reply{Content: "🩺 " + lang.For(u.Locale).T("remind.checkin_due")}
 	} else if r, err = b.reminderReply(ctx, s, u, late); err != nil {
 		return err
 	}
@@ -138,23 +144,26 @@ func (b *Bot) reminderReply(ctx context.Context, s stretchbot.Schedule, u stretc
 		}
 		st, ok = offer.Next(u.Recent)
 	}
-	content := "⏰ Time to stretch!"
+	// In the owner's language, as their client last reported it: no
+	// command starts a reminder.
+	p := lang.For(u.Locale)
+	content := "⏰ " + p.T("remind.due")
 	if late {
-		content = "⏰ Time to stretch! (This reminder is a few minutes late, sorry.)"
+		content = "⏰ " + p.T("remind.due_late")
 	}
 	var r Reply
 	switch {
 	case ok:
-		r = b.stretchReply(st, c, offer)
+		r = b.stretchReply(p, st, c, offer)
 		r.Content = content
-		if note := offer.ShortNote(); note != "" && s.ChannelID == "" {
+		if note := offer.ShortNote(p); note != "" && s.ChannelID == "" {
 			// Only in a DM: the note names health answers.
 			r.Content += "\n" + note
 		}
 	case s.ChannelID == "":
-		r.Content = content + "\n\n" + offer.Empty()
+		r.Content = content + "\n\n" + offer.Empty(p)
 	default:
-		r.Content = content + " " + stretchbot.PrivateOfferText
+		r.Content = content + " " + stretchbot.PrivateOfferText(p)
 	}
 	return r, nil
 }
@@ -221,17 +230,18 @@ func (b *Bot) send(ctx context.Context, send Sender, s stretchbot.Schedule, to D
 		b.log.ErrorContext(ctx, "pause unreachable schedule", "schedule", s.ID, "err", uerr)
 	}
 	b.cfg.Scheduler.Remove(s.ID)
-	notice := "⚠️ I could not send you a reminder, so your reminders are paused. Allow direct messages from this server's members (Privacy Settings), then run `/stretch remind resume`."
+	notice := "remind.unreachable.dm"
 	if to.ChannelID != "" {
-		notice = "⚠️ I could not post your reminder in its channel, so it is paused. Check that I can still write there, then run `/stretch remind resume`."
+		notice = "remind.unreachable.channel"
 	}
 	if s.Kind == stretchbot.KindBreak {
 		return err
 	}
 	// Only for a user the store still knows: one who ran Forget while this
-	// reminder was on its way is not stored again.
+	// reminder was on its way is not stored again. The notice is kept in
+	// words, in the owner's language.
 	if _, uerr := b.cfg.Store.UpdateKnownUser(ctx, s.Owner, func(u *stretchbot.User) error {
-		u.Notice = notice
+		u.Notice = "⚠️ " + lang.For(u.Locale).T(notice)
 		return nil
 	}); uerr != nil && stretchbot.ErrorCode(uerr) != stretchbot.ENOTFOUND {
 		b.log.ErrorContext(ctx, "leave notice", "user", s.Owner, "err", uerr)

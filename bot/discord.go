@@ -334,7 +334,7 @@ func (d *Discord) handle(it *discordgo.Interaction, out responder) {
 	var err error
 	if !ok {
 		// Nobody to answer for (no user) or a kind we do not handle.
-		err = d.respond(ctx, it, in, out, Reply{Ephemeral: true, Content: "I can't handle that here."})
+		err = d.respond(ctx, it, in, out, Reply{Ephemeral: true, Content: in.Lang().T("error.cannot_here")})
 		outcome = "ok"
 	} else {
 		outcome, err = d.answer(ctx, it, in, out)
@@ -385,7 +385,7 @@ func (d *Discord) answer(ctx context.Context, it *discordgo.Interaction, in Inte
 		defer func() {
 			if p := recover(); p != nil {
 				d.log.Error("handler panicked", "id", it.ID, "panic", p, "stack", string(debug.Stack()))
-				done <- Reply{Ephemeral: true, Content: stretchbot.ErrorMessage(errors.New("panic"))}
+				done <- Reply{Ephemeral: true, Content: stretchbot.ErrorText(in.Lang(), errors.New("panic"))}
 			}
 		}()
 		done <- d.bot.Handle(ctx, in)
@@ -516,6 +516,8 @@ func (d *Discord) finishDeferred(ctx context.Context, it *discordgo.Interaction,
 	p := payloadOf(rm)
 	appID := d.applicationID(it)
 	if in.Kind == KindButton && !r.Update {
+		// The one follow-up an interaction ever gets: well within the 5
+		// Discord allows an app used through a user install.
 		endpoint := discordgo.EndpointWebhookToken(appID, it.Token)
 		if r.Ephemeral {
 			p.Flags |= flagEphemeral
@@ -690,7 +692,15 @@ func restCode(err error) int {
 // toInteraction converts a Discord interaction. ok is false when it cannot
 // be handled: no user, or a kind of interaction we never ask for.
 func toInteraction(it *discordgo.Interaction) (in Interaction, ok bool) {
-	in = Interaction{Kind: -1, GuildID: it.GuildID, ChannelID: it.ChannelID}
+	in = Interaction{Kind: -1, GuildID: it.GuildID, ChannelID: it.ChannelID, Context: InteractionContext(it.Context), Reach: reachOf(it), Locale: string(it.Locale)}
+	if it.GuildLocale != nil {
+		in.GuildLocale = string(*it.GuildLocale)
+	}
+	if in.GuildID == "" && in.Context == ContextGuild {
+		// A payload without a context (older or hand-made) outside a
+		// server is a DM with the bot.
+		in.Context = ContextBotDM
+	}
 	switch {
 	case it.Member != nil && it.Member.User != nil:
 		in.UserID, in.UserName = it.Member.User.ID, displayName(it.Member.User)
@@ -733,6 +743,22 @@ func toInteraction(it *discordgo.Interaction) (in Interaction, ok bool) {
 		in.CustomID = data.CustomID
 	}
 	return in, in.UserID != "" && in.Kind >= 0
+}
+
+// reachOf decides from the payload alone, never by trying and failing,
+// whether the bot can post in the interaction's channel: only a server's
+// install (the guild-install key of authorizing_integration_owners) puts
+// the bot in a channel, and app_permissions says whether it may see and
+// post there. app_permissions alone cannot tell: for an app that is not
+// in the server it holds the permissions of @everyone.
+func reachOf(it *discordgo.Interaction) Reach {
+	if _, ok := it.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall]; !ok {
+		return ReachUserInstall
+	}
+	if need := PermViewChannel | PermSendMessages; it.AppPermissions&need != need {
+		return ReachNoPermission
+	}
+	return ReachChannel
 }
 
 func displayName(u *discordgo.User) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 func TestRemind(t *testing.T) {
@@ -346,7 +347,7 @@ func TestCheckIn(t *testing.T) {
 		_, r = e.run(inv(o, "stretch now"))
 		wantType(t, r, discordtest.CallbackChannelMessage, true)
 		wantText(t, r.Message, "holding stretches back")
-		_, r = e.click(o, r.Message, stretchbot.ClearedLabel)
+		_, r = e.click(o, r.Message, stretchbot.ClearedLabel(lang.English()))
 		wantType(t, r, discordtest.CallbackChannelMessage, true)
 		wantText(t, r.Message, "lifted the hold")
 		_, r = e.click(o, r.Message, "Stretch now")

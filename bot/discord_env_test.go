@@ -63,6 +63,9 @@ type envOptions struct {
 	shards  int
 	// noPictures leaves the stretch pictures off the cards.
 	noPictures bool
+	// interactionBurst raises the per-person interaction limit for tests
+	// that press faster than their frozen clock refills it (0: default).
+	interactionBurst int
 }
 
 // testLogger logs to the test output with -v and DEBUG_LOG=1, else nowhere.
@@ -100,7 +103,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 			return err
 		},
 	})
-	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}, NoPictures: o.noPictures})
+	e.bot, err = bot.New(bot.Config{Store: db, Scheduler: e.sched, Catalog: catalog, Now: e.clock.Now, Logger: testLogger(), Chart: fakeChart{}, NoPictures: o.noPictures, InteractionBurst: o.interactionBurst})
 	if err != nil {
 		t.Fatalf("bot: %v", err)
 	}

@@ -253,11 +253,16 @@ func applicationCommands(specs []CommandSpec) []*discordgo.ApplicationCommand {
 			perm := PermManageGuild
 			ac.DefaultMemberPermissions = &perm
 		}
-		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM}
+		// Personal commands work wherever the person is: through a
+		// server's install or their own, in a server, in the bot's DM and
+		// in conversations between people. Server-only ones come with a
+		// server's install and work in its channels only.
+		installs := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+		contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
 		if c.GuildOnly {
-			contexts = contexts[:1]
+			installs, contexts = installs[:1], contexts[:1]
 		}
-		ac.Contexts = &contexts
+		ac.IntegrationTypes, ac.Contexts = &installs, &contexts
 		out = append(out, ac)
 	}
 	return out

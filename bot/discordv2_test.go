@@ -11,6 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // v2JSON renders r as Discord would receive it and decodes it back.
@@ -52,7 +53,7 @@ func TestStretchCardIsComponentsV2(t *testing.T) {
 	}
 	b := &Bot{cfg: Config{Catalog: catalog, SnoozeFor: 10 * time.Minute}}
 	s, _ := catalog.Get("childs-pose")
-	r := b.stretchReply(s, cardState{owner: "1", reminder: true}, catalog.Offer(stretchbot.User{}, nil, stretchbot.Filter{}, time.Now()))
+	r := b.stretchReply(lang.English(), s, cardState{owner: "1", reminder: true}, catalog.Offer(stretchbot.User{}, nil, stretchbot.Filter{}, time.Now()))
 	r.Content = "<@1> ⏰ Time to stretch!"
 	m := v2JSON(t, r, false)
 	if flags, _ := m["flags"].(float64); int(flags)&int(flagComponentsV2) == 0 {

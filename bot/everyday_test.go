@@ -1,12 +1,18 @@
 package bot_test
 
 import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // title is the first card's title of a message, as an embed or as the
@@ -448,4 +454,258 @@ func TestBreakGivesEachPersonTheirOwnStretch(t *testing.T) {
 	if comps, _ := e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour)); len(comps) != 1 {
 		t.Fatalf("Alice has %d completions after the break, want 1", len(comps))
 	}
+}
+
+// routineIntro matches the routine's first line: how many stretches and
+// about how long.
+var routineIntro = regexp.MustCompile(`Your routine: (\d+) stretch(?:es)?, about (\d+) minutes?\.`)
+
+// routineSteps reads how many steps a routine has from its first reply.
+func routineSteps(t *testing.T, m discordtest.Message) int {
+	t.Helper()
+	sm := routineIntro.FindStringSubmatch(text(m))
+	if sm == nil {
+		t.Fatalf("no routine intro in:\n%s", text(m))
+	}
+	n, _ := strconv.Atoi(sm[1])
+	return n
+}
+
+// stretchNamed finds a catalogue stretch by the name a card shows.
+func stretchNamed(t *testing.T, name string) stretchbot.Stretch {
+	t.Helper()
+	catalog, err := stretchbot.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range catalog.Stretches {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no stretch named %q", name)
+	return stretchbot.Stretch{}
+}
+
+// /stretch routine runs the stretches that fit, one after another, each
+// with its hold (a live countdown) and both sides; Done logs each, Next
+// moves on, Stop ends; its card says how many and about how long.
+func TestRoutine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{guildID: guildID})
+	ctx := testCtx(t)
+	o := inGuild(alice)
+
+	for _, bad := range []any{0, 31, -5} {
+		_, r := e.run(inv(o, "stretch routine", opt("minutes", bad)))
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "A routine takes 1 to 30 minutes (leave minutes out for 10).")
+	}
+	// The default is about 10 minutes: every stretch that fits, once,
+	// then round again.
+	_, r := e.run(inv(o, "stretch routine"))
+	wantText(t, r.Message, "more than once")
+	if m, _ := strconv.Atoi(routineIntro.FindStringSubmatch(text(r.Message))[2]); m < 8 || m > 10 {
+		t.Fatalf("the default routine takes about %d minutes, want 8 to 10", m)
+	}
+
+	_, r = e.run(inv(o, "stretch routine", opt("minutes", 4)))
+	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	n := routineSteps(t, r.Message)
+	if n < 2 || !strings.HasPrefix(title(r.Message), fmt.Sprintf("1 of %d: ", n)) {
+		t.Fatalf("%d steps, first titled %q", n, title(r.Message))
+	}
+	msg := r.Message
+	var done []string
+	for step := 1; step <= n; step++ {
+		name := strings.TrimPrefix(title(msg), fmt.Sprintf("%d of %d: ", step, n))
+		s := stretchNamed(t, name)
+		if step == 2 {
+			// Next moves on without logging.
+			_, r = e.click(o, msg, "Next")
+			msg = r.Message
+			continue
+		}
+		start := e.clock.Now()
+		_, r = e.click(o, msg, "Start hold")
+		wantType(t, r, discordtest.CallbackUpdateMessage, true)
+		// A live countdown to the end of the hold, as Start shows it.
+		wantText(t, r.Message, fmt.Sprintf("<t:%d:R>", start.Add(time.Duration(s.HoldMax)*time.Second).Unix()))
+		sides := 1
+		for hasButton(r.Message, "Other side") {
+			wantText(t, r.Message, "side 1 of 2", "switch to the other side and press Other side.")
+			_, r = e.click(o, r.Message, "Other side")
+			wantText(t, r.Message, "side 2 of 2")
+			sides++
+		}
+		if sides != s.Sides() {
+			t.Fatalf("%s was held on %d sides, want %d", name, sides, s.Sides())
+		}
+		_, r = e.click(o, r.Message, "Done")
+		wantType(t, r, discordtest.CallbackUpdateMessage, true)
+		done = append(done, s.ID)
+		msg = r.Message
+		if step < n {
+			wantText(t, msg, name+" logged.")
+		}
+	}
+	wantText(t, msg, fmt.Sprintf("Routine finished: %s logged", stretchbot.Count(lang.English(), n-1, stretchbot.NounStretch)))
+	comps := must(e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour)))
+	if len(comps) != n-1 {
+		t.Fatalf("%d completions after the routine, want %d (%v)", len(comps), n-1, done)
+	}
+	for i, c := range comps {
+		if c.StretchID != done[i] {
+			t.Fatalf("completion %d is %s, want %s", i, c.StretchID, done[i])
+		}
+	}
+
+	// Stop ends it at once.
+	_, r = e.run(inv(o, "stretch routine"))
+	_, r = e.click(o, r.Message, "Stop")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	wantText(t, r.Message, "Routine stopped after 0 of", "0 stretches logged")
+	if hasButton(r.Message, "Next") {
+		t.Fatalf("a stopped routine still has buttons: %v", labels(r.Message))
+	}
+}
+
+// A routine holds only stretches Catalog.Offer allows the person: bone
+// risk, severe pain, their filters and equipment; nothing while a
+// check-in holds stretches back, also from a routine started before.
+func TestRoutineKeepsToWhatFits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{guildID: guildID})
+	ctx := testCtx(t)
+	o := inGuild(alice)
+	// walk presses Next through a routine and returns its stretches.
+	walk := func(r discordtest.Reply) []stretchbot.Stretch {
+		t.Helper()
+		n := routineSteps(t, r.Message)
+		var out []stretchbot.Stretch
+		msg := r.Message
+		for step := 1; step <= n; step++ {
+			out = append(out, stretchNamed(t, strings.TrimPrefix(title(msg), fmt.Sprintf("%d of %d: ", step, n))))
+			// A person reads a card before pressing on (and stays within
+			// the per-person limit).
+			e.clock.Advance(time.Second)
+			_, r = e.click(o, msg, "Next")
+			msg = r.Message
+		}
+		wantText(t, msg, "Routine finished. Nothing was logged")
+		return out
+	}
+
+	// Filters and equipment: chair, equipment not said: only what needs
+	// no equipment or a chair.
+	_, r := e.run(inv(o, "stretch routine", opt("minutes", 30), opt("position", "floor")))
+	for _, s := range walk(r) {
+		if !slices.Contains(s.Positions, stretchbot.PositionFloor) || slices.ContainsFunc(s.Equipment, func(q stretchbot.Equipment) bool { return q != stretchbot.EquipmentNone }) {
+			t.Fatalf("floor routine without equipment has %s (%v %v)", s.ID, s.Positions, s.Equipment)
+		}
+	}
+	// spasm:true: spasm-safe only.
+	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30), opt("spasm", true)))
+	for _, s := range walk(r) {
+		if !s.SpasmSafe {
+			t.Fatalf("spasm routine has %s", s.ID)
+		}
+	}
+	// Bone risk: nothing loaded forward or twisting, and the card says why.
+	must(e.db.UpdateUser(ctx, aliceID, func(u *stretchbot.User) error {
+		u.Profile = &stretchbot.Profile{Age: stretchbot.Age50To64, BoneRisk: true}
+		return nil
+	}))
+	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30), opt("equipment", "all")))
+	wantText(t, r.Message, "physio")
+	for _, s := range walk(r) {
+		if s.LoadedFlexion || s.Twist {
+			t.Fatalf("bone-risk routine has %s", s.ID)
+		}
+	}
+	// Severe pain in the last day: spasm-safe only, on top of bone risk
+	// (which leaves nothing: the answer says so rather than offer one).
+	must(0, e.db.AddCheckIn(ctx, stretchbot.CheckInRecord{UserID: aliceID, At: e.clock.Now(), Pain: 9, Tier: stretchbot.TierSelfCare, RuleVersion: "2"}))
+	_, r = e.run(inv(o, "stretch routine"))
+	if title(r.Message) != "" {
+		t.Fatalf("bone risk and severe pain got a routine: %s", text(r.Message))
+	}
+	must(e.db.UpdateUser(ctx, aliceID, func(u *stretchbot.User) error {
+		u.Profile.BoneRisk = false
+		return nil
+	}))
+	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30)))
+	for _, s := range walk(r) {
+		if !s.SpasmSafe {
+			t.Fatalf("severe-pain routine has %s", s.ID)
+		}
+	}
+
+	// Held: no routine, and a routine begun before shows nothing more.
+	_, r = e.run(inv(o, "stretch routine", opt("minutes", 30)))
+	started := r.Message
+	must(e.db.UpdateUser(ctx, aliceID, func(u *stretchbot.User) error {
+		u.Paused = stretchbot.PauseCheckIn
+		return nil
+	}))
+	_, r = e.run(inv(o, "stretch routine"))
+	if title(r.Message) != "" || !hasButton(r.Message, "I've been checked by a clinician") {
+		t.Fatalf("a held person got a routine: %s %v", text(r.Message), labels(r.Message))
+	}
+	for _, label := range []string{"Start hold", "Next", "Done"} {
+		_, r = e.click(o, started, label)
+		if title(r.Message) != "" {
+			t.Fatalf("%s on a routine begun before the hold showed %q", label, title(r.Message))
+		}
+	}
+	if comps := must(e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour))); len(comps) != 0 {
+		t.Fatalf("a held person's routine logged %d stretches", len(comps))
+	}
+}
+
+// A routine's buttons are Alice's: Bob's click is refused kindly, and a
+// custom_id changed on the way (a forged plan or step) has expired.
+func TestRoutineButtonsAreTheOwners(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{guildID: guildID})
+	ctx := testCtx(t)
+	_, r := e.run(inv(inGuild(alice), "stretch routine"))
+	msg := r.Message
+	for _, label := range []string{"Start hold", "Done", "Next", "Stop"} {
+		_, r := e.click(inGuild(bob), msg, label)
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "belongs to someone else")
+	}
+	cid := buttonID(t, msg, "Done")
+	payload, sig, ok := strings.Cut(cid, "~")
+	if !ok {
+		t.Fatalf("routine custom_id %q is not signed", cid)
+	}
+	parts := strings.Split(payload, ":")
+	for i, forged := range []string{
+		strings.Replace(payload, ":"+parts[3]+":", ":"+strings.Repeat("9", len(parts[3]))+":", 1), // another plan
+		strings.Replace(payload, ":0:1:0:done", ":1:1:0:done", 1),                                 // another step
+		strings.Replace(payload, ":"+aliceID+":", ":"+bobID+":", 1),                               // another owner
+	} {
+		if forged == payload {
+			t.Fatalf("forgery %d left %q unchanged", i, payload)
+		}
+		// The fake only lets a click carry a custom_id the message has:
+		// post one as if the bot had sent it.
+		ch := fmt.Sprint(710000000000000000 + i)
+		if err := e.d.Send(ctx, bot.Destination{ChannelID: ch}, bot.Reply{Content: "routine", Rows: [][]bot.Button{{{Label: "Press", ID: forged + "~" + sig}}}}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := e.fake.Messages(ch)
+		_, r := e.click(inGuild(alice), msgs[len(msgs)-1], "Press")
+		wantType(t, r, discordtest.CallbackChannelMessage, true)
+		wantText(t, r.Message, "expired")
+	}
+	if comps := must(e.db.Completions(ctx, aliceID, time.Time{}, e.clock.Now().Add(time.Hour))); len(comps) != 0 {
+		t.Fatalf("refused clicks logged %d stretches", len(comps))
+	}
+	// Her own click still works.
+	_, r = e.click(inGuild(alice), msg, "Done")
+	wantType(t, r, discordtest.CallbackUpdateMessage, true)
+	wantText(t, r.Message, "logged")
 }

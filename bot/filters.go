@@ -5,27 +5,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
-)
-
-// Texts of the filter line on stretch cards, in one place.
-const (
-	textFiltersField   = "Filters"
-	textClearFilters   = "Clear filters"
-	textNoFiltersNoKit = "None. Only stretches that need no equipment: choose equipment: strap, ball, chair or all to see more."
-	textNoFiltersKit   = "None. Equipment you have: %s."
-	textSpasmOnly      = "gentle enough for a spasm"
-)
-
-var (
-	positionWords = map[stretchbot.Position]string{
-		stretchbot.PositionFloor: "on the floor", stretchbot.PositionBed: "in bed",
-		stretchbot.PositionChair: "in a chair", stretchbot.PositionStanding: "standing",
-	}
-	equipmentWords = map[stretchbot.Equipment]string{
-		stretchbot.EquipmentNone: "no equipment", stretchbot.EquipmentStrap: "with a strap or towel",
-		stretchbot.EquipmentBall: "with an exercise ball", stretchbot.EquipmentChair: "with a chair",
-		stretchbot.EquipmentAll: "any equipment",
-	}
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // cardState is what a stretch card's buttons carry from click to click:
@@ -54,40 +34,40 @@ func cardOf(in Interaction, id customid.ID) cardState {
 
 // filterLine says which filters choose the card's stretches: the person
 // sees why a stretch was picked, and that "Clear filters" widens it.
-func filterLine(f stretchbot.Filter, kit []stretchbot.Equipment) string {
+func filterLine(p *lang.Printer, f stretchbot.Filter, kit []stretchbot.Equipment) string {
 	if f.IsDefault() {
 		if len(kit) == 0 {
-			return textNoFiltersNoKit
+			return p.T("filter.none_no_kit")
 		}
 		names := make([]string, len(kit))
 		for i, e := range kit {
 			names[i] = string(e)
 		}
-		return strings.Replace(textNoFiltersKit, "%s", strings.Join(names, ", "), 1)
+		return p.T("filter.none_kit", "Kit", strings.Join(names, ", "))
 	}
-	line := filterWords(f)
-	return strings.ToUpper(line[:1]) + line[1:]
+	line := []rune(filterWords(p, f))
+	return strings.ToUpper(string(line[:1])) + string(line[1:])
 }
 
 // filterWords lists the filters of f in words ("in a chair · with an
 // exercise ball"); "" for the default.
-func filterWords(f stretchbot.Filter) string {
+func filterWords(p *lang.Printer, f stretchbot.Filter) string {
 	var parts []string
-	if w := positionWords[f.Position]; w != "" {
-		parts = append(parts, w)
+	if f.Position != "" {
+		parts = append(parts, p.T("filter.position."+string(f.Position)))
 	}
-	if w := equipmentWords[f.Equipment]; w != "" {
-		parts = append(parts, w)
+	if f.Equipment != "" {
+		parts = append(parts, p.T("filter.equipment."+string(f.Equipment)))
 	}
 	if f.SpasmSafe {
-		parts = append(parts, textSpasmOnly)
+		parts = append(parts, p.T("filter.spasm"))
 	}
 	return strings.Join(parts, " · ")
 }
 
 // clearButton resets a card's filters in one press.
-func clearButton(c cardState) Button {
-	return Button{Label: textClearFilters, ID: customid.Make(customid.Clear, c.owner, customid.MakeCard(stretchbot.Filter{}, c.fromBreak)), Style: Secondary}
+func clearButton(p *lang.Printer, c cardState) Button {
+	return Button{Label: p.T("filter.clear"), ID: customid.Make(customid.Clear, c.owner, customid.MakeCard(stretchbot.Filter{}, c.fromBreak)), Style: Secondary}
 }
 
 // filterOptions reads the position, equipment and spasm options of

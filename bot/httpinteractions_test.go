@@ -49,7 +49,8 @@ func (e *httpEnv) command(sub string) []byte {
 	b, err := json.Marshal(map[string]any{
 		"id": strconv.Itoa(700000000000000000 + e.seq), "application_id": e.fake.AppID(), "type": 2,
 		"token": fmt.Sprintf("http-token-%d", e.seq), "version": 1,
-		"guild_id": guildID, "channel_id": channelID,
+		"guild_id": guildID, "channel_id": channelID, "context": 0,
+		"authorizing_integration_owners": map[string]any{"0": guildID}, "app_permissions": "3072",
 		"member": map[string]any{"user": map[string]any{"id": aliceID, "username": "alice"}, "permissions": "0", "roles": []any{}},
 		"data":   map[string]any{"id": "800000000000000001", "name": "stretch", "type": 1, "options": []any{map[string]any{"name": sub, "type": 1}}},
 	})

@@ -3,6 +3,8 @@ package bot
 import (
 	"strings"
 	"time"
+
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Kind is the kind of an interaction.
@@ -33,7 +35,22 @@ type Interaction struct {
 	Focused string
 	// CustomID is the button's custom_id, for button clicks.
 	CustomID string
+	// Context is where the interaction happened: a server, the bot's DM or
+	// a conversation between people.
+	Context InteractionContext
+	// Reach says whether the bot can post in the channel; see
+	// UserInstallContext.
+	Reach Reach
+	// Locale is the language of the person's client, a Discord locale
+	// code ("de", "es-419", "en-US"); GuildLocale is the server's, "" in
+	// DMs. Replies are in Locale (see Lang).
+	Locale      string
+	GuildLocale string
 }
+
+// Lang is the printer of the person's language: their client's locale,
+// English when there is no message file for it.
+func (in Interaction) Lang() *lang.Printer { return lang.For(in.Locale) }
 
 // Option returns the trimmed value of an option, "" when absent.
 func (in Interaction) Option(name string) string {

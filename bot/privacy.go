@@ -12,20 +12,22 @@ func (b *Bot) privacyExport(ctx context.Context, in Interaction) (Reply, error) 
 	if err != nil {
 		return Reply{}, fmt.Errorf("export %s: %w", in.UserID, err)
 	}
+	p := in.Lang()
 	return Reply{
 		Ephemeral: true,
-		Content:   "Here is everything stretchbot stores about you. The lines at the top of the file explain its fields.",
-		Files:     []File{{Name: "stretchbot-export.json", ContentType: "application/json", Data: data, Description: "Your stretchbot data as JSON"}},
+		Content:   p.T("privacy.export"),
+		Files:     []File{{Name: "stretchbot-export.json", ContentType: "application/json", Data: data, Description: p.T("privacy.export.alt")}},
 	}, nil
 }
 
 func (b *Bot) privacyForget(_ context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	return Reply{
 		Ephemeral: true,
-		Content:   "This deletes everything stretchbot stores about you: settings, reminders, completions and check-ins. It cannot be undone. Export first if you want a copy.",
+		Content:   p.T("privacy.forget.ask"),
 		Rows: [][]Button{{
-			{Label: "Delete everything", ID: customid.Make(customid.Forget, in.UserID), Style: Danger},
-			{Label: "Keep my data", ID: customid.Make(customid.Keep, in.UserID), Style: Secondary},
+			{Label: p.T("privacy.forget.button"), ID: customid.Make(customid.Forget, in.UserID), Style: Danger},
+			{Label: p.T("privacy.keep.button"), ID: customid.Make(customid.Keep, in.UserID), Style: Secondary},
 		}},
 	}, nil
 }
@@ -40,5 +42,5 @@ func (b *Bot) clickForget(ctx context.Context, in Interaction) (Reply, error) {
 	for _, id := range ids {
 		b.cfg.Scheduler.Remove(id)
 	}
-	return Reply{Update: true, Ephemeral: true, Content: "Done. Everything stretchbot stored about you is deleted. If you use it again, it starts fresh."}, nil
+	return Reply{Update: true, Ephemeral: true, Content: in.Lang().T("privacy.forgotten")}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // ChartRenderer draws completions per day as a PNG.
@@ -25,29 +26,43 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	n := periods[period]
 	now := b.now()
-	loc := b.userLocation(ctx, in.UserID)
-	// All completions are needed for the best streak; ten years of daily
-	// stretching is a few thousand records, cheap to scan.
-	comps, err := b.cfg.Store.Completions(ctx, in.UserID, time.Time{}, now.Add(time.Second))
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	prog, err := b.progressOf(ctx, u)
+	if err != nil {
+		return Reply{}, err
+	}
+	// Totals and streaks come from the summary; only the charted days are
+	// read from the history.
+	loc := locationOf(u)
+	today := stretchbot.DayOf(now, loc)
+	recent, err := b.cfg.Store.Completions(ctx, in.UserID, today.AddDays(1-n).Time(loc), now.Add(time.Second))
 	if err != nil {
 		return Reply{}, fmt.Errorf("load completions of %s: %w", in.UserID, err)
 	}
-	st := stretchbot.Summarize(comps, loc, now, n)
+	st := stretchbot.Summarize(recent, loc, now, n)
+	st.Total, st.Today, st.PerStretch = prog.Total, prog.Today(today), prog.PerStretch
+	st.CurrentStreak, st.BestStreak = prog.Streak(today, u.Away), prog.Best
+	p := in.Lang()
 	if st.Total == 0 {
-		return message("Nothing logged yet. Press Done after a stretch, or use `/stretch done`, and your streak starts today."), nil
+		return message(p.T("stats.none", "Button", p.T("card.done"))), nil
 	}
 	card := Card{
-		Title: "Your stretching",
+		Title: p.T("stats.title"),
 		Color: colorStretch,
 		Fields: []Field{
-			{Name: "Streak", Value: fmt.Sprintf("%s now, best %s", days(st.CurrentStreak), days(st.BestStreak))},
-			{Name: "Total", Value: fmt.Sprintf("%s, %d today", stretchbot.Count(st.Total, stretchbot.NounStretch), st.Today)},
-			{Name: "Last 7 days", Value: lastWeek(st)},
-			{Name: "By stretch", Value: b.perStretch(st)},
+			{Name: p.T("stats.streak"), Value: p.T("stats.streak.value", "Now", days(p, st.CurrentStreak), "Best", days(p, st.BestStreak))},
+			{Name: p.T("stats.total"), Value: p.T("stats.total.value", "Stretches", stretchbot.Count(p, st.Total, stretchbot.NounStretch), "Today", st.Today)},
+			{Name: p.T("stats.last_week"), Value: lastWeek(p, st)},
+			{Name: p.T("stats.by_stretch"), Value: b.perStretch(p, st)},
 		},
-		Footer: "Days are counted in " + loc.String() + ". Change it with /stretch timezone.",
+		Footer: p.T("stats.footer", "Zone", loc.String()),
 	}
 	r := Reply{Ephemeral: true, Cards: []Card{card}}
+	// The chart's title and its alt text stay in English: the picture is
+	// drawn with English labels.
 	if b.cfg.Chart != nil {
 		title := "Stretches per day, last " + period
 		if period == "year" {
@@ -64,6 +79,20 @@ func (b *Bot) stretchStats(ctx context.Context, in Interaction) (Reply, error) {
 	return r, nil
 }
 
+// progressOf returns u's Progress. The store keeps it with every
+// completion; for someone whose completions all predate it, it is worked
+// out from the history until their next completion stores it.
+func (b *Bot) progressOf(ctx context.Context, u stretchbot.User) (stretchbot.Progress, error) {
+	if u.Progress != nil {
+		return *u.Progress, nil
+	}
+	history, err := b.cfg.Store.Completions(ctx, u.ID, time.Time{}, time.Time{})
+	if err != nil {
+		return stretchbot.Progress{}, fmt.Errorf("load completions of %s: %w", u.ID, err)
+	}
+	return stretchbot.BuildProgress(history, locationOf(u), u.Away), nil
+}
+
 // chartAlt describes the chart in numbers for people who cannot see it:
 // "Bar chart: 12 stretches in the last 7 days, most on Monday: 4."
 func chartAlt(st stretchbot.Stats) string {
@@ -72,7 +101,7 @@ func chartAlt(st stretchbot.Stats) string {
 		total += d.Count
 		most = max(most, d.Count)
 	}
-	span := "the last " + stretchbot.Count(len(st.Days), stretchbot.NounDay)
+	span := "the last " + stretchbot.Count(lang.English(), len(st.Days), stretchbot.NounDay)
 	if total == 0 {
 		return "Bar chart of " + span + ": no stretches yet."
 	}
@@ -89,9 +118,9 @@ func chartAlt(st stretchbot.Stats) string {
 	case len(top) <= 3:
 		peak = fmt.Sprintf("most on %s and %s: %d each", strings.Join(top[:len(top)-1], ", "), top[len(top)-1], most)
 	default:
-		peak = fmt.Sprintf("at most %d a day, on %s", most, stretchbot.Count(len(top), stretchbot.NounDay))
+		peak = fmt.Sprintf("at most %d a day, on %s", most, stretchbot.Count(lang.English(), len(top), stretchbot.NounDay))
 	}
-	return fmt.Sprintf("Bar chart: %s in %s, %s.", stretchbot.Count(total, stretchbot.NounStretch), span, peak)
+	return fmt.Sprintf("Bar chart: %s in %s, %s.", stretchbot.Count(lang.English(), total, stretchbot.NounStretch), span, peak)
 }
 
 // dayName names a day of a chart: its weekday within a week, which is how
@@ -105,14 +134,14 @@ func dayName(d stretchbot.Day, span int) string {
 }
 
 // lastWeek renders the last seven days as "Mon 2 · Tue 0 · …".
-func lastWeek(st stretchbot.Stats) string {
+func lastWeek(p *lang.Printer, st stretchbot.Stats) string {
 	days := st.Days
 	if len(days) > 7 {
 		days = days[len(days)-7:]
 	}
 	parts := make([]string, len(days))
 	for i, d := range days {
-		wd := time.Date(d.Day.Year, d.Day.Month, d.Day.Day, 0, 0, 0, 0, time.UTC).Weekday().String()[:3]
+		wd := stretchbot.WeekdayShort(p, time.Date(d.Day.Year, d.Day.Month, d.Day.Day, 0, 0, 0, 0, time.UTC).Weekday())
 		mark := "·"
 		if d.Count > 0 {
 			mark = "✓"
@@ -122,16 +151,16 @@ func lastWeek(st stretchbot.Stats) string {
 	return strings.Join(parts, "  ")
 }
 
-func (b *Bot) perStretch(st stretchbot.Stats) string {
+func (b *Bot) perStretch(p *lang.Printer, st stretchbot.Stats) string {
 	type row struct {
 		name string
 		n    int
 	}
 	var rows []row
 	for id, n := range st.PerStretch {
-		name := "Other"
+		name := p.T("stats.other")
 		if s, ok := b.cfg.Catalog.Get(id); ok {
-			name = s.Name
+			name = s.In(p).Name
 		}
 		rows = append(rows, row{name, n})
 	}

@@ -5,23 +5,12 @@ import (
 	"fmt"
 
 	"github.com/stretchbot/stretchbot"
-)
-
-// Texts of quiet hours, in one place.
-const (
-	textQuietNone     = "You have no quiet hours. Set them with `/stretch remind quiet from:22:00 to:7:00`."
-	textQuietIs       = "🌙 Your quiet hours: %s to %s (%s). %s"
-	textQuietSet      = "🌙 Quiet hours set: %s to %s (%s). %s"
-	textQuietLater    = "A reminder that falls inside waits until %s."
-	textQuietSilent   = "A reminder that falls inside arrives on time, without a notification."
-	textQuietOff      = "🔔 Quiet hours are off: reminders come at their times again."
-	textQuietBoth     = "Give both from: and to:, for example from:22:00 to:7:00."
-	textQuietSame     = "Quiet hours need two different times, for example from:22:00 to:7:00."
-	textQuietNeedZone = "Quiet hours follow your time zone: set it first with `/stretch timezone`, for example name:Europe/Berlin."
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // remindQuiet shows, sets or turns off the person's quiet hours.
 func (b *Bot) remindQuiet(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	u, err := b.cfg.Store.User(ctx, in.UserID)
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
@@ -33,24 +22,24 @@ func (b *Bot) remindQuiet(ctx context.Context, in Interaction) (Reply, error) {
 		}); err != nil {
 			return Reply{}, fmt.Errorf("clear quiet hours of %s: %w", in.UserID, err)
 		}
-		return message(textQuietOff), nil
+		return message("🔔 " + p.T("quiet.off")), nil
 	}
 	from, to, mode := in.Option("from"), in.Option("to"), in.Option("mode")
 	if from == "" && to == "" && mode == "" {
 		if u.Quiet == nil {
-			return message(textQuietNone), nil
+			return message(p.T("quiet.none")), nil
 		}
-		return message(quietText(textQuietIs, *u.Quiet, u.TimeZone)), nil
+		return message("🌙 " + quietText(p, "quiet.is", *u.Quiet, u.TimeZone)), nil
 	}
 	if u.TimeZone == "" {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, textQuietNeedZone)
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "quiet.need_zone")
 	}
 	var q stretchbot.QuietHours
 	switch {
 	case from == "" && to == "" && u.Quiet != nil:
 		q = *u.Quiet // only the mode changes
 	case from == "" || to == "":
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, textQuietBoth)
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "quiet.both")
 	default:
 		fh, fm, err := stretchbot.ParseTimeOfDay(from)
 		if err != nil {
@@ -69,7 +58,7 @@ func (b *Bot) remindQuiet(ctx context.Context, in Interaction) (Reply, error) {
 		q.Silent = mode == "silent"
 	}
 	if !q.Valid() {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, textQuietSame)
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "quiet.same")
 	}
 	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
 		u.Quiet = &q
@@ -77,14 +66,14 @@ func (b *Bot) remindQuiet(ctx context.Context, in Interaction) (Reply, error) {
 	}); err != nil {
 		return Reply{}, fmt.Errorf("set quiet hours of %s: %w", in.UserID, err)
 	}
-	return message(quietText(textQuietSet, q, u.TimeZone)), nil
+	return message("🌙 " + quietText(p, "quiet.set", q, u.TimeZone)), nil
 }
 
 // quietText fills a quiet-hours line: span, zone and what happens inside.
-func quietText(format string, q stretchbot.QuietHours, zone string) string {
-	what := fmt.Sprintf(textQuietLater, stretchbot.Clock(q.To))
+func quietText(p *lang.Printer, id string, q stretchbot.QuietHours, zone string) string {
+	what := p.T("quiet.later", "Time", stretchbot.Clock(q.To))
 	if q.Silent {
-		what = textQuietSilent
+		what = p.T("quiet.silent")
 	}
-	return fmt.Sprintf(format, stretchbot.Clock(q.From), stretchbot.Clock(q.To), zone, what)
+	return p.T(id, "From", stretchbot.Clock(q.From), "To", stretchbot.Clock(q.To), "Zone", zone, "What", what)
 }

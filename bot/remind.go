@@ -10,18 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
-)
-
-// Texts of /stretch remind, in one place.
-const (
-	textWhichZone         = "Which time zone? Add timezone:%s, for example timezone:Europe/Berlin, or set it once with /stretch timezone."
-	textOnceHasNoDays     = "A one-time reminder has no days. Leave out days:, or give a time of day such as 7:30 for one that repeats."
-	textDuplicateReminder = "You already have that reminder: #%d, %s, %s. `/stretch remind list` shows them all."
-	textReminderSet       = "⏰ Reminder #%d set: %s, %s."
-	textOnceSet           = "⏰ One-time reminder #%d set: %s, %s."
-	textNextOne           = "\nNext one: %s (%s)."
-	textPausedNow         = "\nYour reminders are paused right now; `/stretch remind resume` turns them back on."
-	textItsStretches      = "\nFilters: %s"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // addSchedule stores a new schedule and arms it. If arming fails the stored
@@ -44,6 +33,7 @@ func (b *Bot) addSchedule(ctx context.Context, s *stretchbot.Schedule) error {
 // 20 minutes" needs none. spec is the cron spec of a repeating time, ""
 // for a one-time one (w.Once).
 func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.When, spec string, loc *time.Location, err error) {
+	p := in.Lang()
 	tz := in.Option("timezone")
 	if tz == "" {
 		u, err := b.cfg.Store.User(ctx, in.UserID)
@@ -54,7 +44,7 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 	}
 	loc = time.UTC
 	if tz != "" {
-		if loc, err = b.loadZone(tz); err != nil {
+		if loc, err = b.loadZone(p, tz); err != nil {
 			return w, "", nil, err
 		}
 	}
@@ -62,11 +52,11 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 		return w, "", nil, err
 	}
 	if tz == "" && !w.Relative {
-		return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textWhichZone, b.searchHint())
+		return w, "", nil, stretchbot.Fail(stretchbot.EINVALID, "remind.which_zone", "Hint", b.searchHint(p))
 	}
 	if w.OneTime() {
 		if in.Option("days") != "" {
-			return w, "", nil, stretchbot.Errorf(stretchbot.EINVALID, textOnceHasNoDays)
+			return w, "", nil, stretchbot.Fail(stretchbot.EINVALID, "remind.once_no_days")
 		}
 		return w, "", loc, nil
 	}
@@ -78,6 +68,15 @@ func (b *Bot) whenOptions(ctx context.Context, in Interaction) (w stretchbot.Whe
 }
 
 func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
+	here := strings.EqualFold(in.Option("where"), "here")
+	if here {
+		// Refused first, before anything is read or stored: the bot knows
+		// from the interaction alone whether it can post here.
+		if err := in.hereRefusal(); err != nil {
+			return Reply{}, err
+		}
+	}
 	w, spec, loc, err := b.whenOptions(ctx, in)
 	if err != nil {
 		return Reply{}, err
@@ -90,12 +89,12 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	if w.OneTime() {
 		s.Kind, s.Spec, s.At = stretchbot.KindOnce, "", w.Once
 	}
-	if strings.EqualFold(in.Option("where"), "here") && in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
+	if here {
+		s.GuildID, s.ChannelID = in.postableChannel()
 	}
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{}, stretchbot.Errorf(stretchbot.ECONFLICT, textDuplicateReminder, dup.Existing.ID, dup.Existing.Describe(), b.destination(dup.Existing, in.ChannelID))
+			return Reply{}, stretchbot.Fail(stretchbot.ECONFLICT, "remind.set.duplicate", "ID", dup.Existing.ID, "Reminder", dup.Existing.Describe(p), "Where", b.destination(p, dup.Existing, in.ChannelID))
 		}
 		return Reply{}, err
 	}
@@ -117,41 +116,33 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 			b.log.WarnContext(ctx, "remember time zone", "user", in.UserID, "err", err)
 		}
 	}
-	text := fmt.Sprintf(textReminderSet, s.ID, s.Describe(), b.destination(s, in.ChannelID))
+	setID := "remind.set.done"
 	if w.OneTime() {
-		text = fmt.Sprintf(textOnceSet, s.ID, s.Describe(), b.destination(s, in.ChannelID))
+		setID = "remind.set.once"
 	}
+	text := "⏰ " + p.T(setID, "ID", s.ID, "Reminder", s.Describe(p), "Where", b.destination(p, s, in.ChannelID))
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
-		text += fmt.Sprintf(textNextOne, b.full(next, loc), b.relative(next, loc))
+		text += "\n" + p.T("remind.set.next", "When", b.full(p, next, loc), "Relative", b.relative(p, next, loc))
 	}
-	text += fmt.Sprintf(textItsStretches, filterLine(f, u.Equipment))
+	text += "\n" + p.T("remind.set.filters", "Filters", filterLine(p, f, u.Equipment))
 	if u.RemindersPaused(b.now()) {
-		text += textPausedNow
+		text += "\n" + p.T("remind.set.paused")
 	}
-	if w := b.zoneWarning(loc); w != "" {
+	if w := b.zoneWarning(p, loc); w != "" {
 		text += "\n" + w
 	}
 	return message(text), nil
 }
 
 // destination says where a reminder is delivered, seen from channel here.
-func (b *Bot) destination(s stretchbot.Schedule, here string) string {
+func (b *Bot) destination(p *lang.Printer, s stretchbot.Schedule, here string) string {
 	switch {
 	case s.ChannelID == "":
-		return "by direct message"
+		return p.T("remind.where.dm")
 	case s.ChannelID == here || b.cfg.Console:
-		return "in this channel"
+		return p.T("remind.where.here")
 	}
-	return "in <#" + s.ChannelID + ">"
-}
-
-// ownSchedules lists the user's schedules of one kind.
-func (b *Bot) ownSchedules(ctx context.Context, userID string, kind stretchbot.ScheduleKind) ([]stretchbot.Schedule, error) {
-	all, err := b.cfg.Store.SchedulesByOwner(ctx, userID)
-	if err != nil {
-		return nil, fmt.Errorf("list schedules of %s: %w", userID, err)
-	}
-	return ofKind(all, kind), nil
+	return p.T("remind.where.channel", "Channel", "<#"+s.ChannelID+">")
 }
 
 // ownReminders lists the user's reminders, repeating and one-time, in
@@ -182,34 +173,35 @@ func ofKind(all []stretchbot.Schedule, kind stretchbot.ScheduleKind) []stretchbo
 }
 
 func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	list, err := b.ownReminders(ctx, in.UserID)
 	if err != nil {
 		return Reply{}, err
 	}
 	if len(list) == 0 {
-		return message("You have no reminders yet. Add one with `/stretch remind set time:7:30`."), nil
+		return message(p.T("remind.list.none")), nil
 	}
 	var lines []string
 	var buttons []Button
 	for _, s := range list {
 		loc, _ := s.Location()
-		line := fmt.Sprintf("**#%d** %s", s.ID, s.Describe())
+		line := fmt.Sprintf("**#%d** %s", s.ID, s.Describe(p))
 		if !s.Filter.IsDefault() {
-			line += " (" + filterWords(s.Filter) + ")"
+			line += " (" + filterWords(p, s.Filter) + ")"
 		}
 		if s.ChannelID != "" {
-			line += " in <#" + s.ChannelID + ">"
+			line += " " + p.T("remind.where.channel", "Channel", "<#"+s.ChannelID+">")
 			if b.cfg.Console {
-				line = fmt.Sprintf("#%d %s in a channel", s.ID, s.Describe())
+				line = fmt.Sprintf("#%d %s %s", s.ID, s.Describe(p), p.T("remind.where.a_channel"))
 			}
 		}
 		if s.Paused {
-			line += " — paused"
+			line += " — " + p.T("remind.list.paused_one")
 		} else if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok && loc != nil {
-			line += " — next " + b.relative(next, loc)
+			line += " — " + p.T("remind.list.next", "When", b.relative(p, next, loc))
 		}
 		lines = append(lines, line)
-		buttons = append(buttons, Button{Label: fmt.Sprintf("Remove #%d", s.ID), ID: customid.Make(customid.Remove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
+		buttons = append(buttons, Button{Label: p.T("remind.list.remove", "ID", s.ID), ID: customid.Make(customid.Remove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
 	}
 	u, err := b.cfg.Store.User(ctx, in.UserID)
 	if err != nil {
@@ -217,16 +209,21 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	desc := strings.Join(lines, "\n")
 	if u.RemindersPaused(b.now()) {
-		desc += "\n\n⏸ All reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."
+		desc += "\n\n⏸ " + b.pausedText(p, "remind.list.paused", u)
 	}
-	return Reply{Ephemeral: true, Cards: []Card{{Title: "Your reminders", Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
+	if line := b.awayLine(in, u); line != "" {
+		desc += "\n\n" + line
+	}
+	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("remind.list.title"), Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
 }
 
-func pausedUntil(b *Bot, u stretchbot.User) string {
+// pausedText is message id (paused until resumed) or id+"_until" (paused
+// until a time), for u's pause.
+func (b *Bot) pausedText(p *lang.Printer, id string, u stretchbot.User) string {
 	if u.PausedUntil.IsZero() {
-		return ""
+		return p.T(id)
 	}
-	return " until " + b.full(u.PausedUntil, locationOf(u))
+	return p.T(id+"_until", "When", b.full(p, u.PausedUntil, locationOf(u)))
 }
 
 // chunkButtons lays buttons out in rows of five, at most five rows.
@@ -243,12 +240,12 @@ func chunkButtons(bs []Button) [][]Button {
 func (b *Bot) remindRemove(ctx context.Context, in Interaction) (Reply, error) {
 	id, err := strconv.ParseUint(in.Option("id"), 10, 64)
 	if err != nil {
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "Give the reminder's number from /stretch remind list.")
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "remind.remove.which")
 	}
 	if err := b.removeOwn(ctx, in.UserID, id); err != nil {
 		return Reply{}, err
 	}
-	return message(fmt.Sprintf("🗑 Reminder #%d removed.", id)), nil
+	return message("🗑 " + in.Lang().T("remind.removed", "ID", id)), nil
 }
 
 func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
@@ -264,7 +261,7 @@ func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (
 		return Reply{}, err
 	}
 	r.Update = true
-	r.Content = fmt.Sprintf("🗑 Reminder #%d removed.", sid)
+	r.Content = "🗑 " + in.Lang().T("remind.removed", "ID", sid)
 	return r, nil
 }
 
@@ -273,7 +270,7 @@ func (b *Bot) clickRemove(ctx context.Context, in Interaction, id customid.ID) (
 func (b *Bot) removeOwn(ctx context.Context, userID string, id uint64) error {
 	return b.removeSchedule(ctx, id,
 		func(s stretchbot.Schedule) bool { return s.Owner == userID && isReminder(s) },
-		stretchbot.Errorf(stretchbot.ENOTFOUND, "You have no reminder #%d. See /stretch remind list.", id))
+		stretchbot.Fail(stretchbot.ENOTFOUND, "remind.remove.none", "ID", id))
 }
 
 // removeSchedule disarms and deletes schedule id if mine says the asker may
@@ -300,7 +297,7 @@ func (b *Bot) removeSchedule(ctx context.Context, id uint64, mine func(stretchbo
 // parsePauseFor reads "2h", "3d", "1w", "90m" or a Go duration.
 func parsePauseFor(s string) (time.Duration, error) {
 	s = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
-	bad := stretchbot.Errorf(stretchbot.EINVALID, "I could not read %q as a length of time. Try 2h, 3d or 1w.", truncateText(s, 20))
+	bad := stretchbot.Fail(stretchbot.EINVALID, "remind.pause.unreadable", "Input", strconv.Quote(truncateText(s, 20)))
 	if s == "" {
 		return 0, nil
 	}
@@ -312,7 +309,7 @@ func parsePauseFor(s string) (time.Duration, error) {
 		}
 		d := time.Duration(n) * u
 		if d > 366*24*time.Hour {
-			return 0, stretchbot.Errorf(stretchbot.EINVALID, "A pause can last at most a year. Leave out \"for\" to pause until you resume.")
+			return 0, stretchbot.Fail(stretchbot.EINVALID, "remind.pause.too_long")
 		}
 		return d, nil
 	}
@@ -338,7 +335,7 @@ func (b *Bot) remindPause(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("pause reminders of %s: %w", in.UserID, err)
 	}
-	return message("⏸ Your reminders are paused" + pausedUntil(b, u) + ". `/stretch remind resume` turns them back on."), nil
+	return message("⏸ " + b.pausedText(in.Lang(), "remind.paused", u)), nil
 }
 
 func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
@@ -371,12 +368,13 @@ func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
 			return Reply{}, fmt.Errorf("arm schedule %d: %w", s.ID, err)
 		}
 	}
-	text := "▶️ Your reminders are on again."
+	p := in.Lang()
+	text := "▶️ " + p.T("remind.resumed")
 	if was == stretchbot.PauseCheckIn {
-		text += " Go gently, and run /checkin again if anything changes."
+		text += " " + p.T("remind.resumed.after_checkin")
 	}
 	if len(list) == 0 {
-		text += " You have none yet: `/stretch remind set time:7:30`."
+		text += " " + p.T("remind.resumed.none")
 	}
 	return message(text), nil
 }

@@ -7,15 +7,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
-)
-
-// Texts of snoozing, in one place.
-const (
-	textSnoozeFor      = "Snooze %s"
-	textSnoozeTomorrow = "Tomorrow"
-	textSnoozed        = "😴 Snoozed. I'll remind you again %s. Your other reminders stay as they are."
-	textAlreadySnoozed = "😴 Already snoozed: I'll remind you again %s."
-	textTomorrowCovers = "😴 Reminder #%d comes tomorrow at %s anyway, so I won't add another. Your reminders stay as they are."
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // The snooze choices a reminder offers, as custom_id arguments.
@@ -30,12 +22,12 @@ const (
 const tomorrowCovers = time.Hour
 
 // snoozeButtons are a reminder's snooze choices.
-func (b *Bot) snoozeButtons(c cardState) []Button {
+func (b *Bot) snoozeButtons(p *lang.Printer, c cardState) []Button {
 	tok := c.token()
 	return []Button{
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
-		{Label: fmt.Sprintf(textSnoozeFor, stretchbot.HumanDuration(time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
-		{Label: textSnoozeTomorrow, ID: customid.Make(customid.Later, c.owner, snoozeTomorrow, tok), Style: Secondary},
+		{Label: p.T("snooze.for", "Duration", stretchbot.HumanDuration(p, b.cfg.SnoozeFor)), ID: customid.Make(customid.Later, c.owner, snoozeShort, tok), Style: Secondary},
+		{Label: p.T("snooze.for", "Duration", stretchbot.HumanDuration(p, time.Hour)), ID: customid.Make(customid.Later, c.owner, snoozeHour, tok), Style: Secondary},
+		{Label: p.T("snooze.tomorrow"), ID: customid.Make(customid.Later, c.owner, snoozeTomorrow, tok), Style: Secondary},
 	}
 }
 
@@ -63,6 +55,7 @@ func (b *Bot) snooze(ctx context.Context, in Interaction, choice string, c cardS
 	if err != nil {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
+	p := in.Lang()
 	loc := locationOf(u)
 	now := b.now()
 	var at time.Time
@@ -81,21 +74,21 @@ func (b *Bot) snooze(ctx context.Context, in Interaction, choice string, c cardS
 		for _, s := range list {
 			if t, ok := s.FiresNear(at, tomorrowCovers); ok && !s.Paused {
 				sloc, _ := s.Location()
-				return Reply{Update: true, Content: fmt.Sprintf(textTomorrowCovers, s.ID, t.In(sloc).Format("15:04"))}, nil
+				return Reply{Update: true, Content: "😴 " + p.T("snooze.tomorrow_covers", "ID", s.ID, "Time", t.In(sloc).Format("15:04"))}, nil
 			}
 		}
 	default:
 		return Reply{}, customid.ErrExpired
 	}
 	s := stretchbot.Schedule{Owner: in.UserID, Kind: stretchbot.KindSnooze, At: at, TimeZone: loc.String(), Created: now, Filter: c.filter}
-	if in.GuildID != "" {
-		s.GuildID, s.ChannelID = in.GuildID, in.ChannelID
-	}
+	// The next reminder comes where this one was clicked, or by DM where
+	// the bot cannot post.
+	s.GuildID, s.ChannelID = in.postableChannel()
 	if err := b.addSchedule(ctx, &s); err != nil {
 		if dup, ok := stretchbot.AsDuplicate(err); ok {
-			return Reply{Ephemeral: true, Content: fmt.Sprintf(textAlreadySnoozed, b.relative(dup.Existing.At, loc))}, nil
+			return Reply{Ephemeral: true, Content: "😴 " + p.T("snooze.already", "When", b.relative(p, dup.Existing.At, loc))}, nil
 		}
 		return Reply{}, err
 	}
-	return Reply{Update: true, Content: fmt.Sprintf(textSnoozed, b.relative(at, loc))}, nil
+	return Reply{Update: true, Content: "😴 " + p.T("snooze.done", "When", b.relative(p, at, loc))}, nil
 }

@@ -10,29 +10,31 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/pictures"
 )
 
-// stretchCard renders a stretch as a card.
-func stretchCard(s stretchbot.Stretch) Card {
+// stretchCard renders a stretch as a card, in p's language.
+func stretchCard(p *lang.Printer, s stretchbot.Stretch) Card {
+	s = s.In(p)
 	var steps strings.Builder
 	for i, step := range s.Steps {
 		fmt.Fprintf(&steps, "%d. %s\n", i+1, step)
 	}
 	fields := []Field{
-		{Name: "Steps", Value: strings.TrimSpace(steps.String())},
-		{Name: "Hold", Value: s.HoldText()},
-		{Name: "Breathe", Value: s.Breathing},
+		{Name: p.T("card.steps"), Value: strings.TrimSpace(steps.String())},
+		{Name: p.T("card.hold"), Value: s.HoldText(p)},
+		{Name: p.T("card.breathe"), Value: s.Breathing},
 	}
 	if len(s.Cautions) > 0 {
-		fields = append(fields, Field{Name: "Take care", Value: "• " + strings.Join(s.Cautions, "\n• ")})
+		fields = append(fields, Field{Name: p.T("card.take_care"), Value: "• " + strings.Join(s.Cautions, "\n• ")})
 	}
 	return Card{
 		Title:       s.Name,
 		Description: s.Summary,
 		Color:       colorStretch,
 		Fields:      fields,
-		Footer:      "Gentle is the goal: stop if it hurts sharply. Unsure? Try /checkin.",
+		Footer:      p.T("card.footer"),
 	}
 }
 
@@ -41,28 +43,28 @@ func stretchCard(s stretchbot.Stretch) Card {
 // any are in force; the snooze choices on a reminder; then the variants
 // the offer allows (so no variant button leads to a stretch that would
 // then be refused).
-func (b *Bot) stretchButtons(s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) [][]Button {
+func (b *Bot) stretchButtons(p *lang.Printer, s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) [][]Button {
 	tok := c.token()
-	row := []Button{{Label: "Start", ID: customid.Make(customid.Start, s.ID, c.owner, tok), Style: Primary}}
+	row := []Button{{Label: p.T("card.start"), ID: customid.Make(customid.Start, s.ID, c.owner, tok), Style: Primary}}
 	if !c.fromBreak {
-		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, c.owner, tok), Style: Success})
+		row = append(row, Button{Label: p.T("card.done"), ID: customid.Make(customid.Done, s.ID, c.owner, tok), Style: Success})
 	}
-	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, c.owner, tok), Style: Secondary})
+	row = append(row, Button{Label: p.T("card.skip"), ID: customid.Make(customid.Skip, s.ID, c.owner, tok), Style: Secondary})
 	if !c.filter.IsDefault() {
-		row = append(row, clearButton(c))
+		row = append(row, clearButton(p, c))
 	}
 	rows := [][]Button{row}
 	if c.reminder {
-		rows = append(rows, b.snoozeButtons(c))
+		rows = append(rows, b.snoozeButtons(p, c))
 	}
 	var variants []Button
 	base := b.cfg.Catalog.Base(s)
 	if base.ID != s.ID && offer.Allows(base) {
-		variants = append(variants, Button{Label: "Basic version", ID: customid.Make(customid.Show, base.ID, c.owner, tok), Style: Secondary})
+		variants = append(variants, Button{Label: p.T("card.basic_version"), ID: customid.Make(customid.Show, base.ID, c.owner, tok), Style: Secondary})
 	}
 	for _, v := range b.cfg.Catalog.Variants(base.ID) {
 		if v.ID != s.ID && offer.Allows(v) {
-			variants = append(variants, Button{Label: v.VariantLabel, ID: customid.Make(customid.Show, v.ID, c.owner, tok), Style: Secondary})
+			variants = append(variants, Button{Label: v.In(p).VariantLabel, ID: customid.Make(customid.Show, v.ID, c.owner, tok), Style: Secondary})
 		}
 	}
 	if len(variants) > 5 {
@@ -77,10 +79,10 @@ func (b *Bot) stretchButtons(s stretchbot.Stretch, c cardState, offer stretchbot
 // stretchReply is a stretch card: the stretch, the filters that chose it,
 // its buttons, and its picture (the one drawn for where the person is,
 // when the stretch has one per place).
-func (b *Bot) stretchReply(s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) Reply {
-	card := stretchCard(s)
-	card.Fields = append(card.Fields, Field{Name: textFiltersField, Value: filterLine(c.filter, offer.Kit())})
-	r := Reply{Cards: []Card{card}, Rows: b.stretchButtons(s, c, offer)}
+func (b *Bot) stretchReply(p *lang.Printer, s stretchbot.Stretch, c cardState, offer stretchbot.StretchOffer) Reply {
+	card := stretchCard(p, s)
+	card.Fields = append(card.Fields, Field{Name: p.T("card.filters"), Value: filterLine(p, c.filter, offer.Kit())})
+	r := Reply{Cards: []Card{card}, Rows: b.stretchButtons(p, s, c, offer)}
 	b.addPictures(&r, s, c.filter.Position, false)
 	return r
 }
@@ -131,8 +133,8 @@ func (b *Bot) addPictures(r *Reply, s stretchbot.Stretch, pos stretchbot.Positio
 }
 
 // offerError is the refusal when an offer has no stretch: why, in words.
-func offerError(offer stretchbot.StretchOffer) error {
-	return stretchbot.Errorf(stretchbot.ENOTFOUND, "%s", offer.Empty())
+func offerError(p *lang.Printer, offer stretchbot.StretchOffer) error {
+	return &stretchbot.Error{Code: stretchbot.ENOTFOUND, Message: offer.Empty(p)}
 }
 
 func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
@@ -166,29 +168,34 @@ func (b *Bot) stretchNow(ctx context.Context, in Interaction) (Reply, error) {
 	if offer.Held() {
 		// A check-in said to get checked before stretching on: stretches
 		// wait until the person says a clinician has seen them.
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	s, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, offerError(offer)
+		return Reply{}, offerError(in.Lang(), offer)
 	}
-	r := b.stretchReply(s, c, offer)
+	p := in.Lang()
+	r := b.stretchReply(p, s, c, offer)
 	share := boolOption(in, "share") && in.Kind == KindCommand
-	r.Ephemeral = !share
 	var notes []string
+	if share && in.UserInstallContext() {
+		share = false
+		notes = append(notes, in.Lang().T("bot.reach.share_private"))
+	}
+	r.Ephemeral = !share
 	switch {
 	case share:
 		// Why stretches are left out names health answers: only for the
 		// person, never on a card shared with the channel.
 	case in.Kind == KindCommand:
-		notes = append(notes, offer.Note())
+		notes = append(notes, offer.Note(p))
 	default:
 		// "Stretch now" and "Another stretch" buttons: the full note was
 		// on the command already; one line is enough here.
-		notes = append(notes, offer.ShortNote())
+		notes = append(notes, offer.ShortNote(p))
 	}
 	if c.filter.SpasmSafe {
-		notes = append(notes, b.cfg.Catalog.About.DuringSpasm)
+		notes = append(notes, b.cfg.Catalog.About.In(p).DuringSpasm)
 	}
 	r.Content = strings.Join(slices.DeleteFunc(notes, func(n string) bool { return n == "" }), "\n\n")
 	return r, nil
@@ -204,7 +211,7 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 	c := cardOf(in, id)
 	// A card from before a check-in may show a stretch that is now held
 	// back or left out: its Start no longer starts it.
-	_, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	_, refusal, err := b.mayShow(ctx, in.Lang(), in.UserID, s, c.filter)
 	if err != nil || refusal != nil {
 		return deref(refusal), err
 	}
@@ -216,23 +223,25 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 		}
 		side = n
 	}
-	card, countdown := b.holdCard(ctx, in.UserID, s, side)
+	p := in.Lang()
+	card, countdown := b.holdCard(ctx, p, in.UserID, s, side)
 	tok := c.token()
 	var row []Button
 	switch {
 	case side < s.Sides():
-		card.Footer = "When you are ready, switch to the other side."
-		countdown.Done = "Time is up: stay longer if it feels good, then switch to the other side."
-		row = append(row, Button{Label: "Other side", ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1), tok), Style: Primary})
+		card.Footer = p.T("hold.switch")
+		countdown.Done = p.T("hold.up.switch")
+		row = append(row, Button{Label: p.T("hold.other_side"), ID: customid.Make(customid.Side, s.ID, in.UserID, strconv.Itoa(side+1), tok), Style: Primary})
 	case c.fromBreak:
-		card.Footer = textBreakDoneHint
-		countdown.Done = "Time is up: stay longer if it feels good. " + textBreakDoneHint
+		hint := p.T("hold.break_hint", "Button", p.T("break.did_it"))
+		card.Footer = hint
+		countdown.Done = p.T("hold.up.break", "Hint", hint)
 	default:
-		card.Footer = "All done? Press Done to log it."
-		countdown.Done = "Time is up: stay longer if it feels good, then press Done to log it."
-		row = append(row, Button{Label: "Done", ID: customid.Make(customid.Done, s.ID, in.UserID, tok), Style: Success})
+		card.Footer = p.T("hold.done_hint", "Button", p.T("card.done"))
+		countdown.Done = p.T("hold.up.done", "Button", p.T("card.done"))
+		row = append(row, Button{Label: p.T("card.done"), ID: customid.Make(customid.Done, s.ID, in.UserID, tok), Style: Success})
 	}
-	row = append(row, Button{Label: "Skip", ID: customid.Make(customid.Skip, s.ID, in.UserID, tok), Style: Secondary})
+	row = append(row, Button{Label: p.T("card.skip"), ID: customid.Make(customid.Skip, s.ID, in.UserID, tok), Style: Secondary})
 	r := Reply{Update: true, Cards: []Card{card}, Rows: [][]Button{row}, Countdown: countdown}
 	b.addPictures(&r, s, c.filter.Position, true)
 	return r, nil
@@ -241,14 +250,15 @@ func (b *Bot) clickSide(ctx context.Context, in Interaction, id customid.ID) (Re
 // holdCard is the screen of one side's hold: the time left as a live
 // countdown (Discord's relative timestamp, so no per-second edits) and how
 // to breathe. The caller adds the footer and the countdown's end line.
-func (b *Bot) holdCard(ctx context.Context, userID string, s stretchbot.Stretch, side int) (Card, *Countdown) {
+func (b *Bot) holdCard(ctx context.Context, p *lang.Printer, userID string, s stretchbot.Stretch, side int) (Card, *Countdown) {
 	end := b.now().Add(time.Duration(s.HoldMax) * time.Second)
+	s = s.In(p)
 	card := Card{Title: s.Name, Color: colorStretch}
 	if s.PerSide {
-		card.Title += fmt.Sprintf(" — side %d of 2", side)
+		card.Title += " — " + p.T("hold.side", "Side", side)
 	}
-	card.Description = fmt.Sprintf("Hold gently for %s. The %s are up %s.\n\n%s",
-		s.HoldText(), stretchbot.Count(s.HoldMax, stretchbot.NounSecond), b.relative(end, b.userLocation(ctx, userID)), s.Breathing)
+	card.Description = p.T("hold.text", "Hold", s.HoldText(p), "Seconds", stretchbot.Count(p, s.HoldMax, stretchbot.NounSecond),
+		"When", b.relative(p, end, b.userLocation(ctx, userID))) + "\n\n" + s.Breathing
 	return card, &Countdown{End: end}
 }
 
@@ -257,45 +267,37 @@ func (b *Bot) clickDone(ctx context.Context, in Interaction, id customid.ID) (Re
 	if err != nil {
 		return Reply{}, err
 	}
-	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceButton)
+	p := in.Lang()
+	text, err := b.logCompletion(ctx, p, in.UserID, s.ID, stretchbot.SourceButton)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Update: true, Content: fmt.Sprintf("✅ %s logged. %s", s.Name, text),
-		Rows: [][]Button{{{Label: "Another stretch", ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
+	return Reply{Update: true, Content: "✅ " + p.T("done.logged", "Name", s.In(p).Name) + " " + text,
+		Rows: [][]Button{{{Label: p.T("done.another"), ID: customid.Make(customid.Now, in.UserID, cardOf(in, id).token()), Style: Secondary}}}}, nil
 }
 
-// logCompletion stores a completion, moves the rotation on and returns a
-// short progress line.
-func (b *Bot) logCompletion(ctx context.Context, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
+// logCompletion stores a completion (which moves the rotation on) and
+// returns a short progress line.
+func (b *Bot) logCompletion(ctx context.Context, lp *lang.Printer, userID, stretchID string, src stretchbot.CompletionSource) (string, error) {
 	now := b.now()
 	if err := b.cfg.Store.AddCompletion(ctx, stretchbot.Completion{UserID: userID, At: now, StretchID: stretchID, Source: src}); err != nil {
 		return "", fmt.Errorf("log completion for %s: %w", userID, err)
 	}
-	var u stretchbot.User
-	var err error
-	if stretchID != "" {
-		u, err = b.cfg.Store.UpdateUser(ctx, userID, func(u *stretchbot.User) error {
-			u.Remember(stretchID)
-			return nil
-		})
-	} else {
-		u, err = b.cfg.Store.User(ctx, userID)
-	}
+	// The store moved the rotation on and counted the completion in the
+	// user's progress, in the same transaction.
+	u, err := b.cfg.Store.User(ctx, userID)
 	if err != nil {
-		return "", fmt.Errorf("move rotation for %s: %w", userID, err)
+		return "", fmt.Errorf("load user %s: %w", userID, err)
 	}
-	// The whole history, as /stretch stats reads it, so a streak longer
-	// than a year shows the same number in both places.
-	history, err := b.cfg.Store.Completions(ctx, userID, time.Time{}, now.Add(time.Second))
+	p, err := b.progressOf(ctx, u)
 	if err != nil {
-		return "", fmt.Errorf("load completions for %s: %w", userID, err)
+		return "", err
 	}
-	st := stretchbot.Summarize(history, locationOf(u), now, 1)
-	return fmt.Sprintf("Streak: %s. Today: %d.", days(st.CurrentStreak), st.Today), nil
+	today := stretchbot.DayOf(now, locationOf(u))
+	return lp.T("done.progress", "Streak", days(lp, p.Streak(today, u.Away)), "Today", p.Today(today)), nil
 }
 
-func days(n int) string { return stretchbot.Count(n, stretchbot.NounDay) }
+func days(p *lang.Printer, n int) string { return stretchbot.Count(p, n, stretchbot.NounDay) }
 
 func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Reply, error) {
 	skipped, err := b.stretchFromID(id.Args[0])
@@ -315,21 +317,22 @@ func (b *Bot) clickSkip(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
+	p := in.Lang()
 	next, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, offerError(offer)
+		return Reply{}, offerError(p, offer)
 	}
 	if next.ID == skipped.ID {
 		// Skip never shows the same stretch again: it was the only one.
-		r := message(stretchbot.OnlyOneText)
+		r := message(stretchbot.OnlyOneText(p))
 		if !c.filter.IsDefault() {
-			r.Rows = [][]Button{{clearButton(c)}}
+			r.Rows = [][]Button{{clearButton(p, c)}}
 		}
 		return r, nil
 	}
-	r := b.stretchReply(next, c, offer)
+	r := b.stretchReply(p, next, c, offer)
 	r.Update = true
 	return r, nil
 }
@@ -348,13 +351,13 @@ func (b *Bot) clickClear(ctx context.Context, in Interaction, id customid.ID) (R
 		return Reply{}, err
 	}
 	if offer.Held() {
-		return heldReply(in.UserID), nil
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	next, ok := offer.Next(u.Recent)
 	if !ok {
-		return Reply{}, offerError(offer)
+		return Reply{}, offerError(in.Lang(), offer)
 	}
-	r := b.stretchReply(next, c, offer)
+	r := b.stretchReply(in.Lang(), next, c, offer)
 	r.Update = true
 	return r, nil
 }
@@ -363,7 +366,7 @@ func (b *Bot) clickClear(ctx context.Context, in Interaction, id customid.ID) (R
 // returns the user's offer (with the card's filters f), or the reply that
 // refuses s: held by an urgent check-in, or left out by a safety limit.
 // The person's own choices do not refuse a stretch they picked by button.
-func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch, f stretchbot.Filter) (stretchbot.StretchOffer, *Reply, error) {
+func (b *Bot) mayShow(ctx context.Context, p *lang.Printer, userID string, s stretchbot.Stretch, f stretchbot.Filter) (stretchbot.StretchOffer, *Reply, error) {
 	u, err := b.cfg.Store.User(ctx, userID)
 	if err != nil {
 		return stretchbot.StretchOffer{}, nil, fmt.Errorf("load user %s: %w", userID, err)
@@ -374,10 +377,10 @@ func (b *Bot) mayShow(ctx context.Context, userID string, s stretchbot.Stretch, 
 	}
 	switch {
 	case offer.Held():
-		r := heldReply(userID)
+		r := heldReply(p, userID)
 		return offer, &r, nil
 	case !offer.Safe(s):
-		r := message(stretchbot.LeftOutText + "\n\n" + offer.Note())
+		r := message(stretchbot.LeftOutText(p) + "\n\n" + offer.Note(p))
 		return offer, &r, nil
 	}
 	return offer, nil, nil
@@ -397,44 +400,46 @@ func (b *Bot) clickShow(ctx context.Context, in Interaction, id customid.ID) (Re
 		return Reply{}, err
 	}
 	c := cardOf(in, id)
-	offer, refusal, err := b.mayShow(ctx, in.UserID, s, c.filter)
+	offer, refusal, err := b.mayShow(ctx, in.Lang(), in.UserID, s, c.filter)
 	if err != nil || refusal != nil {
 		return deref(refusal), err
 	}
-	r := b.stretchReply(s, c, offer)
+	r := b.stretchReply(in.Lang(), s, c, offer)
 	r.Update = true
 	return r, nil
 }
 
 func (b *Bot) stretchDone(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	name := in.Option("stretch")
 	var s stretchbot.Stretch
 	if name != "" {
 		var ok bool
-		if s, ok = b.findStretch(name); !ok {
-			return Reply{}, b.unknownStretch(name)
+		if s, ok = b.findStretch(p, name); !ok {
+			return Reply{}, b.unknownStretch(p, name)
 		}
 	}
-	text, err := b.logCompletion(ctx, in.UserID, s.ID, stretchbot.SourceManual)
+	text, err := b.logCompletion(ctx, p, in.UserID, s.ID, stretchbot.SourceManual)
 	if err != nil {
 		return Reply{}, err
 	}
-	what := "Stretch"
+	what := p.T("done.a_stretch")
 	if s.ID != "" {
-		what = s.Name
+		what = s.In(p).Name
 	}
-	return Reply{Ephemeral: true, Content: fmt.Sprintf("✅ %s logged. %s", what, text)}, nil
+	return Reply{Ephemeral: true, Content: "✅ " + p.T("done.logged", "Name", what) + " " + text}, nil
 }
 
-// findStretch finds a stretch by id or by name in any letter case, with
-// curly quotes read as straight ones (Child’s pose is Child's pose).
-func (b *Bot) findStretch(q string) (stretchbot.Stretch, bool) {
+// findStretch finds a stretch by id or by name (in p's language or in
+// English) in any letter case, with curly quotes read as straight ones
+// (Child’s pose is Child's pose).
+func (b *Bot) findStretch(p *lang.Printer, q string) (stretchbot.Stretch, bool) {
 	q = straightQuotes(strings.TrimSpace(q))
 	if s, ok := b.cfg.Catalog.Get(strings.ToLower(q)); ok {
 		return s, true
 	}
 	for _, s := range b.cfg.Catalog.Stretches {
-		if strings.EqualFold(straightQuotes(s.Name), q) {
+		if strings.EqualFold(straightQuotes(s.Name), q) || strings.EqualFold(straightQuotes(s.In(p).Name), q) {
 			return s, true
 		}
 	}
@@ -447,24 +452,25 @@ func straightQuotes(s string) string { return quoteReplacer.Replace(s) }
 
 // unknownStretch refuses a stretch name: on Discord the autocomplete list
 // helps; in the console the names are listed.
-func (b *Bot) unknownStretch(name string) error {
+func (b *Bot) unknownStretch(p *lang.Printer, name string) error {
+	quoted := strconv.Quote(truncateText(name, 40))
 	if !b.cfg.Console {
-		return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. Start typing and pick one from the list.", truncateText(name, 40))
+		return stretchbot.Fail(stretchbot.ENOTFOUND, "stretch.unknown.discord", "Input", quoted)
 	}
 	var names []string
-	for _, s := range b.cfg.Catalog.Stretches {
+	for _, s := range b.cfg.Catalog.In(p).Stretches {
 		names = append(names, s.Name)
 	}
-	return stretchbot.Errorf(stretchbot.ENOTFOUND, "I don't know a stretch called %q. The stretches are: %s.", truncateText(name, 40), strings.Join(names, "; "))
+	return stretchbot.Fail(stretchbot.ENOTFOUND, "stretch.unknown.console", "Input", quoted, "Names", strings.Join(names, "; "))
 }
 
 // searchHint tells people to type into the autocomplete list, where there
 // is one: on Discord, not in the console.
-func (b *Bot) searchHint() string {
+func (b *Bot) searchHint(p *lang.Printer) string {
 	if b.cfg.Console {
 		return ""
 	}
-	return " (start typing to search)"
+	return " " + p.T("stretch.search_hint")
 }
 
 func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
@@ -475,25 +481,27 @@ func (b *Bot) stretchFromID(id string) (stretchbot.Stretch, error) {
 	return s, nil
 }
 
-func (b *Bot) stretchHelp(_ context.Context, _ Interaction) (Reply, error) {
-	a := b.cfg.Catalog.About
+func (b *Bot) stretchHelp(_ context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
+	a := b.cfg.Catalog.About.In(p)
 	card := Card{
-		Title:       "How stretchbot works",
-		Description: "🚨 " + stretchbot.EmergencyHelp + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
+		Title:       p.T("help.title"),
+		Description: "🚨 " + stretchbot.EmergencyHelp(p) + "\n" + stretchbot.EmergencyList(p) + "\n\n" + a.Intro + "\n\n" + a.DuringSpasm,
 		Color:       colorInfo,
 		Fields: []Field{
-			{Name: "Start here", Value: "`/stretch now` shows your next stretch. `/stretch remind set time:7:30` reminds you every day. `/stretch stats` shows your streak. `/checkin` is a short symptom check."},
-			{Name: "Common triggers of a spasm", Value: "• " + strings.Join(a.Causes, "\n• ")},
-			{Name: "See a doctor if", Value: "• " + strings.Join(a.SeeDoctor, "\n• ")},
-			{Name: "Good habits", Value: "• " + strings.Join(a.Habits, "\n• ")},
-			{Name: "Your data", Value: "Only you see your answers. `/stretch privacy export` gives you everything stored about you; `/stretch privacy forget` deletes it."},
+			{Name: p.T("help.start.title"), Value: p.T("help.start")},
+			{Name: p.T("help.causes"), Value: "• " + strings.Join(a.Causes, "\n• ")},
+			{Name: p.T("help.see_doctor"), Value: "• " + strings.Join(a.SeeDoctor, "\n• ")},
+			{Name: p.T("help.habits"), Value: "• " + strings.Join(a.Habits, "\n• ")},
+			{Name: p.T("help.data.title"), Value: p.T("help.data")},
 		},
-		Footer: "stretchbot is an automated reminder bot, not a clinician.",
+		Footer: p.T("help.footer"),
 	}
-	return Reply{Ephemeral: true, Cards: []Card{card, commandsCard()}}, nil
+	return Reply{Ephemeral: true, Cards: []Card{card, commandsCard(p)}}, nil
 }
 
 func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
 	name := in.Option("name")
 	if name == "" {
 		u, err := b.cfg.Store.User(ctx, in.UserID)
@@ -501,11 +509,11 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 			return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 		}
 		if u.TimeZone == "" {
-			return message("You have not set a time zone yet. Set one with `/stretch timezone name:Europe/Berlin`" + b.searchHint() + "."), nil
+			return message(p.T("zone.none", "Hint", b.searchHint(p))), nil
 		}
-		return message(fmt.Sprintf("Your time zone is %s.", u.TimeZone)), nil
+		return message(p.T("zone.yours", "Zone", u.TimeZone)), nil
 	}
-	loc, err := b.loadZone(name)
+	loc, err := b.loadZone(p, name)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -515,8 +523,9 @@ func (b *Bot) stretchTimezone(ctx context.Context, in Interaction) (Reply, error
 	}); err != nil {
 		return Reply{}, fmt.Errorf("set time zone for %s: %w", in.UserID, err)
 	}
-	text := fmt.Sprintf("Time zone set to %s. It is %s there now. New reminders use it; existing ones keep theirs.", loc, b.now().In(loc).Format("15:04 on Monday"))
-	if w := b.zoneWarning(loc); w != "" {
+	there := b.now().In(loc)
+	text := p.T("zone.set", "Zone", loc.String(), "Time", there.Format("15:04"), "Day", stretchbot.Weekday(p, there.Weekday()))
+	if w := b.zoneWarning(p, loc); w != "" {
 		text += "\n" + w
 	}
 	return message(text), nil
@@ -539,7 +548,7 @@ func (b *Bot) autocomplete(_ context.Context, in Interaction) Reply {
 			}
 		}
 	case "stretch":
-		for _, s := range b.cfg.Catalog.Stretches {
+		for _, s := range b.cfg.Catalog.In(in.Lang()).Stretches {
 			if q == "" || strings.Contains(strings.ToLower(straightQuotes(s.Name)), straightQuotes(q)) || strings.Contains(s.ID, q) {
 				if !add(s.Name, s.ID) {
 					break
@@ -570,25 +579,28 @@ func locationOf(u stretchbot.User) *time.Location {
 
 // relative renders an instant as Discord's live relative timestamp, or as
 // plain text in the console.
-func (b *Bot) relative(t time.Time, loc *time.Location) string {
+// Discord shows its timestamps in each reader's own language; the
+// console writes them in p's.
+func (b *Bot) relative(p *lang.Printer, t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		return stretchbot.FromNow(t.Sub(b.now()))
+		return stretchbot.FromNow(p, t.Sub(b.now()))
 	}
 	return fmt.Sprintf("<t:%d:R>", t.Unix())
 }
 
-// date renders an instant's calendar date ("3 March 2026").
-func (b *Bot) date(t time.Time, loc *time.Location) string {
+// date renders an instant's calendar date ("Tue 3 Mar 2026").
+func (b *Bot) date(p *lang.Printer, t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		return t.In(loc).Format("Mon 2 Jan 2006")
+		return stretchbot.FormatDate(p, t.In(loc))
 	}
 	return fmt.Sprintf("<t:%d:D>", t.Unix())
 }
 
 // full renders an instant as a full date and time.
-func (b *Bot) full(t time.Time, loc *time.Location) string {
+func (b *Bot) full(p *lang.Printer, t time.Time, loc *time.Location) string {
 	if b.cfg.Console {
-		return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+		t = t.In(loc)
+		return stretchbot.FormatDate(p, t) + " " + t.Format("15:04 MST")
 	}
 	return fmt.Sprintf("<t:%d:F>", t.Unix())
 }

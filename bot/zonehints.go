@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // abbreviations maps zone abbreviations and old zone names people type to
@@ -61,7 +62,7 @@ var offsetRe = regexp.MustCompile(`^(?i:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?::?(
 // loadZone reads a time zone someone typed. A zone name in any letter case
 // is taken as that zone; anything else is refused with the closest IANA
 // names.
-func (b *Bot) loadZone(name string) (*time.Location, error) {
+func (b *Bot) loadZone(p *lang.Printer, name string) (*time.Location, error) {
 	name = strings.TrimSpace(name)
 	if len(name) > 64 {
 		return stretchbot.LoadLocation(name) // refused there, with the usual words
@@ -72,7 +73,7 @@ func (b *Bot) loadZone(name string) (*time.Location, error) {
 	loc, err := stretchbot.LoadLocation(name)
 	if err != nil {
 		if hints := b.zoneHints(name); len(hints) > 0 {
-			return nil, stretchbot.Errorf(stretchbot.EINVALID, "%q is not a time zone I know. Did you mean %s?", name, orList(hints))
+			return nil, stretchbot.Fail(stretchbot.EINVALID, "zone.did_you_mean", "Input", strconv.Quote(name), "Zones", orList(p, hints))
 		}
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (b *Bot) loadZone(name string) (*time.Location, error) {
 // zoneWarning is a line for a zone that keeps one offset all year while
 // the place it is named for changes for summer time (EST, not
 // America/New_York); "" for every other zone.
-func (b *Bot) zoneWarning(loc *time.Location) string {
+func (b *Bot) zoneWarning(p *lang.Printer, loc *time.Location) string {
 	alt, ok := abbreviations[strings.ToLower(loc.String())]
 	if !ok || slices.Contains(zoneNames, loc.String()) {
 		return ""
@@ -91,8 +92,7 @@ func (b *Bot) zoneWarning(loc *time.Location) string {
 	if err != nil || changesForSummer(loc, b.now()) || !changesForSummer(place, b.now()) {
 		return ""
 	}
-	return fmt.Sprintf("⚠️ %s stays at %s all year: it never changes for summer time. If you follow the clocks of %s, use %s instead.",
-		loc, utcOffset(loc, b.now()), cityOf(alt[0]), alt[0])
+	return "⚠️ " + p.T("zone.fixed_offset", "Zone", loc.String(), "Offset", utcOffset(loc, b.now()), "City", cityOf(alt[0]), "Instead", alt[0])
 }
 
 // caseInsensitiveZone finds the zone name spelled as typed but for letter
@@ -231,11 +231,11 @@ func cityOf(zone string) string {
 }
 
 // orList joins names as "A", "A or B", "A, B or C".
-func orList(names []string) string {
+func orList(p *lang.Printer, names []string) string {
 	if len(names) == 1 {
 		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " " + p.T("words.or") + " " + names[len(names)-1]
 }
 
 // editDistance is the Levenshtein distance between a and b.

@@ -29,6 +29,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/scheduler"
 )
 
@@ -50,6 +51,9 @@ const letters = "abcdefghijklmnopqrstuvwxyz"
 
 // Options configure a Console.
 type Options struct {
+	// Lang is the language the console answers in: a locale such as
+	// "de", "es-419" or "de_DE.UTF-8"; English when it has no message file.
+	Lang string
 	// FileDir is where attachments (chart, export) are written; "" is the
 	// current directory.
 	FileDir string
@@ -61,6 +65,11 @@ type Options struct {
 	Echo bool
 	// Clock times countdowns; default the system clock.
 	Clock scheduler.Clock
+	// Private makes every command come from a conversation between people
+	// (a DM or group DM), through the user's own install of the app: the
+	// bot is not a member there, as on Discord. By default the console
+	// acts as a server's install, in a channel where the bot may post.
+	Private bool
 }
 
 // Console runs commands typed in a terminal.
@@ -68,6 +77,7 @@ type Console struct {
 	bot  *bot.Bot
 	out  io.Writer
 	opts Options
+	p    *lang.Printer // the console's language
 
 	mu       sync.Mutex // serialises output and the messages below
 	messages map[byte]*message
@@ -89,7 +99,7 @@ func New(b *bot.Bot, out io.Writer, opts Options) *Console {
 	if opts.Clock == nil {
 		opts.Clock = scheduler.RealClock()
 	}
-	return &Console{bot: b, out: out, opts: opts, messages: map[byte]*message{}}
+	return &Console{bot: b, out: out, opts: opts, p: lang.For(opts.Lang), messages: map[byte]*message{}}
 }
 
 // Run reads commands from in until it ends, the user quits or ctx is done.
@@ -104,13 +114,13 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	c.mu.Lock()
 	c.runCtx = ctx
 	c.mu.Unlock()
-	c.printf("stretchbot console. Type /stretch help, /stretch now or /checkin; a key such as a1 presses the button shown as [a1]; quit leaves.\n")
+	c.printf("%s\n", c.p.T("console.welcome"))
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
 		defer close(lines)
 		errc <- readLines(ctx, in, lines, func() {
-			c.printf("That line is longer than %d KiB, so I ignored it.\n", MaxLine/1024)
+			c.printf("%s\n", c.p.T("console.line_too_long", "KiB", MaxLine/1024))
 		})
 	}()
 	for {
@@ -191,12 +201,12 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		return false
 	}
 	if _, err := strconv.Atoi(line); err == nil {
-		c.printf("%s\n", c.keyHint("Buttons are pressed by their key, a letter and a number"))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.how")))
 		return false
 	}
 	in, err := ParseLine(line)
 	if err != nil {
-		c.printf("%s\n", err)
+		c.printf("%s\n", stretchbot.ErrorText(c.p, err))
 		return false
 	}
 	c.show(c.bot.Handle(ctx, c.interaction(in)), nil)
@@ -206,6 +216,11 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 // interaction fills in who the console's user is and where they are.
 func (c *Console) interaction(in bot.Interaction) bot.Interaction {
 	in.UserID, in.UserName, in.GuildID, in.ChannelID, in.Permissions = UserID, "you", GuildID, ChannelID, bot.PermManageGuild
+	in.Locale, in.GuildLocale = c.p.Locale(), c.p.Locale()
+	if c.opts.Private {
+		in.GuildID, in.Permissions = "", 0
+		in.Context, in.Reach = bot.ContextPrivate, bot.ReachUserInstall
+	}
 	return in
 }
 
@@ -227,16 +242,16 @@ func (c *Console) press(ctx context.Context, l byte, n int) {
 	c.mu.Unlock()
 	switch {
 	case m == nil:
-		c.printf("%s\n", c.keyHint(fmt.Sprintf("No message has the letter %c", l)))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.no_letter", "Letter", string(l))))
 		return
 	case nButtons == 0:
-		c.printf("%s\n", c.keyHint(fmt.Sprintf("Message %c has no buttons any more", l)))
+		c.printf("%s\n", c.keyHint(c.p.T("console.key.no_buttons", "Letter", string(l))))
 		return
 	case !ok:
-		c.printf("There is no button %s: message %c has %s.\n", key, l, strings.Join(keys, ", "))
+		c.printf("%s\n", c.p.T("console.key.no_button", "Key", key, "Letter", string(l), "Keys", strings.Join(keys, ", ")))
 		return
 	case btn.Disabled:
-		c.printf("The button %s (%s) cannot be pressed right now.\n", key, btn.Label)
+		c.printf("%s\n", c.p.T("console.key.disabled", "Key", key, "Label", btn.Label))
 		return
 	}
 	in := c.interaction(bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID})
@@ -256,9 +271,9 @@ func (c *Console) keyHint(why string) string {
 		}
 	}
 	if len(live) == 0 {
-		return why + ". No message has buttons right now."
+		return c.p.T("console.key.hint_none", "Why", why)
 	}
-	return why + ". Type the key shown in [brackets], such as " + live[len(live)-1] + "."
+	return c.p.T("console.key.hint", "Why", why, "Key", live[len(live)-1])
 }
 
 func (m *message) keyNames() []string {
@@ -276,10 +291,10 @@ func (m *message) keyNames() []string {
 func ParseLine(line string) (bot.Interaction, error) {
 	line = strings.TrimSpace(line)
 	if !utf8.ValidString(line) {
-		return bot.Interaction{}, fmt.Errorf("that line is not valid text")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.not_text")
 	}
 	if !strings.HasPrefix(line, "/") {
-		return bot.Interaction{}, fmt.Errorf("commands start with /, for example /stretch now. Type help for the list")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.no_slash")
 	}
 	words, err := splitWords(line[1:])
 	if err != nil {
@@ -291,24 +306,24 @@ func ParseLine(line string) (bot.Interaction, error) {
 		name, value, isOpt := strings.Cut(w, ":")
 		if !isOpt {
 			if strings.TrimSpace(w) == "" {
-				return bot.Interaction{}, fmt.Errorf("a command name cannot be empty")
+				return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.empty_name")
 			}
 			if len(in.Options) > 0 {
-				return bot.Interaction{}, fmt.Errorf("put options after the command: %q comes after an option", w)
+				return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.after_option", "Word", strconv.Quote(w))
 			}
 			path = append(path, strings.ToLower(w))
 			continue
 		}
 		if name == "" {
-			return bot.Interaction{}, fmt.Errorf("%q needs an option name before the colon", w)
+			return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.no_option_name", "Word", strconv.Quote(w))
 		}
 		if _, dup := in.Options[name]; dup {
-			return bot.Interaction{}, fmt.Errorf("option %s is given twice", name)
+			return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.twice", "Option", name)
 		}
 		in.Options[strings.ToLower(name)] = value
 	}
 	if len(path) == 0 {
-		return bot.Interaction{}, fmt.Errorf("which command? Try /stretch help")
+		return bot.Interaction{}, stretchbot.Fail(stretchbot.EINVALID, "console.parse.which")
 	}
 	in.Command = strings.Join(path, " ")
 	return in, nil
@@ -335,7 +350,7 @@ func splitWords(s string) ([]string, error) {
 		}
 	}
 	if inQuote {
-		return nil, fmt.Errorf("a quote is not closed")
+		return nil, stretchbot.Fail(stretchbot.EINVALID, "console.parse.quote")
 	}
 	if has {
 		words = append(words, cur.String())
@@ -346,18 +361,21 @@ func splitWords(s string) ([]string, error) {
 // Send implements bot.Sender: reminders are printed as they arrive, each
 // with its own letter.
 func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error {
-	where := "direct message"
+	where := c.p.T("console.sent.dm")
 	if to.ChannelID != "" {
-		where = "channel"
+		where = c.p.T("console.sent.channel")
 	}
 	bell := "🔔"
 	if r.Silent {
-		bell, where = "🔕", where+", silent"
+		bell, where = "🔕", c.p.T("console.sent.silent", "Where", where)
 	}
 	c.printf("\n%s [%s]\n", bell, where)
 	c.show(r, nil)
 	return nil
 }
+
+// plain is the text of Discord markdown for the terminal, in c's language.
+func (c *Console) plain(s string) string { return plain(c.p, s) }
 
 var (
 	boldRe    = regexp.MustCompile(`\*\*(.+?)\*\*`)
@@ -365,24 +383,24 @@ var (
 	channelRe = regexp.MustCompile(`<#\d+>`)
 )
 
-func plain(s string) string {
+func plain(p *lang.Printer, s string) string {
 	s = boldRe.ReplaceAllString(s, "$1")
 	s = mentionRe.ReplaceAllString(s, "")
-	s = channelRe.ReplaceAllString(s, "this channel")
+	s = channelRe.ReplaceAllString(s, p.T("console.this_channel"))
 	return strings.ReplaceAll(s, "`", "")
 }
 
 // writeCard prints one card. Every card goes through here.
-func writeCard(b *strings.Builder, card bot.Card) {
-	fmt.Fprintf(b, "\n== %s ==\n", plain(card.Title))
+func (c *Console) writeCard(b *strings.Builder, card bot.Card) {
+	fmt.Fprintf(b, "\n== %s ==\n", c.plain(card.Title))
 	if card.Description != "" {
-		b.WriteString(plain(card.Description) + "\n")
+		b.WriteString(c.plain(card.Description) + "\n")
 	}
 	for _, f := range card.Fields {
-		fmt.Fprintf(b, "\n%s:\n%s\n", plain(f.Name), plain(f.Value))
+		fmt.Fprintf(b, "\n%s:\n%s\n", c.plain(f.Name), c.plain(f.Value))
 	}
 	if card.Footer != "" {
-		fmt.Fprintf(b, "\n(%s)\n", plain(card.Footer))
+		fmt.Fprintf(b, "\n(%s)\n", c.plain(card.Footer))
 	}
 }
 
@@ -392,10 +410,10 @@ func writeCard(b *strings.Builder, card bot.Card) {
 func (c *Console) show(r bot.Reply, pressed *message) {
 	var b strings.Builder
 	if r.Content != "" {
-		b.WriteString(plain(r.Content) + "\n")
+		b.WriteString(c.plain(r.Content) + "\n")
 	}
 	for _, card := range r.Cards {
-		writeCard(&b, card)
+		c.writeCard(&b, card)
 	}
 	for _, f := range r.Files {
 		if f.Picture {
@@ -403,18 +421,18 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 			// once under its own name rather than saved again.
 			path, err := c.savePicture(f)
 			if err != nil {
-				fmt.Fprintf(&b, "Could not save the picture %s: %v\n", f.Name, err)
+				fmt.Fprintf(&b, "%s\n", c.p.T("console.picture.failed", "Name", f.Name, "Err", err.Error()))
 				continue
 			}
-			fmt.Fprintf(&b, "🖼  Picture: %s\n", path)
+			fmt.Fprintf(&b, "🖼  %s\n", c.p.T("console.picture", "Path", path))
 			continue
 		}
 		path, err := c.saveFile(f)
 		if err != nil {
-			fmt.Fprintf(&b, "Could not save %s: %v\n", f.Name, err)
+			fmt.Fprintf(&b, "%s\n", c.p.T("console.file.failed", "Name", f.Name, "Err", err.Error()))
 			continue
 		}
-		fmt.Fprintf(&b, "📎 %s saved to %s\n", f.Name, path)
+		fmt.Fprintf(&b, "📎 %s\n", c.p.T("console.file.saved", "Name", f.Name, "Path", path))
 	}
 	for _, ch := range r.Choices {
 		fmt.Fprintf(&b, "  %s\n", ch.Value)
@@ -539,7 +557,7 @@ func (c *Console) countdown(ctx context.Context, cd bot.Countdown) {
 		}
 		wait := left
 		if c.opts.Terminal {
-			if !c.printLive(ctx, "\r⏳ %s left   ", stretchbot.HumanDuration(left)) {
+			if !c.printLive(ctx, "\r⏳ %s   ", c.p.T("console.left", "Duration", stretchbot.HumanDuration(c.p, left))) {
 				return
 			}
 			// Wake at the next whole second of what is left.

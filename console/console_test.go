@@ -313,3 +313,101 @@ func TestOneTimeReminderInTheConsole(t *testing.T) {
 	e.clock.Set(time.Date(2026, 11, 25, 9, 20, 0, 0, time.UTC))
 	e.waitOutput(t, "Time to stretch!")
 }
+
+// TestRoutineInTheConsole: the same routine as on Discord, with its
+// countdown on the console's clock and keys that press its buttons.
+func TestRoutineInTheConsole(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	typeLine := pipeConsole(t, e)
+	typeLine("/stretch routine minutes:40")
+	e.waitOutput(t, "A routine takes 1 to 30 minutes (leave minutes out for 10).")
+	typeLine("/stretch routine minutes:2")
+	e.waitOutput(t, "[a4] Stop")
+	for _, want := range []string{"Your routine: 2 stretches, about 2 minutes.", "== 1 of 2: Knee hug", "[a1] Start hold", "[a2] Done", "[a3] Next"} {
+		if !strings.Contains(e.out.String(), want) {
+			t.Fatalf("routine: output lacks %q:\n%s", want, e.out.String())
+		}
+	}
+	timers := e.clock.Timers()
+	typeLine("a1")
+	e.waitOutput(t, "side 1 of 2")
+	e.advanceWhenWaiting(t, timers, 30*time.Second)
+	e.waitOutput(t, "⏰ Time is up. When you are ready, switch to the other side and press Other side.")
+	typeLine("a1")
+	e.waitOutput(t, "side 2 of 2")
+	e.advanceWhenWaiting(t, timers, 30*time.Second)
+	e.waitOutput(t, "⏰ Time is up. All done? Press Done to log it and go on.")
+	typeLine("a1")
+	e.waitOutput(t, "== 2 of 2: ")
+	e.waitOutput(t, "Knee hug, one leg at a time logged. Streak: 1 day.")
+	typeLine("a4")
+	e.waitOutput(t, "Routine stopped after 1 of 2. 1 stretch logged.")
+	comps, err := e.db.Completions(context.Background(), console.UserID, time.Time{}, e.clock.Now().Add(time.Hour))
+	if err != nil || len(comps) != 1 || comps[0].StretchID != "knee-hug" {
+		t.Fatalf("completions after the routine: %v, %v", comps, err)
+	}
+}
+
+func TestQuietHoursAndSnoozeInTheConsole(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	out := e.type_(t, "/stretch timezone name:UTC", "/stretch remind quiet from:22:00 to:7:00 mode:silent")
+	if !strings.Contains(out, "Quiet hours set: 22:00 to 07:00 (UTC). A reminder that falls inside arrives on time, without a notification.") {
+		t.Fatalf("quiet hours:\n%s", out)
+	}
+	e.type_(t, "/stretch remind set time:23:00")
+	e.clock.Set(time.Date(2026, 11, 25, 23, 0, 0, 0, time.UTC))
+	e.waitOutput(t, "🔕 [direct message, silent]")
+	e.waitOutput(t, "Snooze 1 hour")
+	// The reminder's second row holds the snooze choices.
+	out = e.type_(t, "/stretch remind list")
+	if !strings.Contains(out, "23:00 every day (UTC)") {
+		t.Fatalf("list:\n%s", out)
+	}
+}
+
+// TestRateLimitInTheConsole: the console goes through the same per-person
+// limit as Discord, with the same answer.
+func TestRateLimitInTheConsole(t *testing.T) {
+	e := newEnv(t, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	lines := make([]string, bot.LimitBurst)
+	for i := range lines {
+		lines[i] = "/stretch help"
+	}
+	if out := e.type_(t, lines...); strings.Contains(out, "Please try again") {
+		t.Fatalf("refused within the burst:\n%s", out)
+	}
+	out := e.type_(t, "/stretch done")
+	if !strings.Contains(out, "That's a lot of requests in a short time, so I'm pausing yours for a moment. Please try again in 1 second.") || strings.Contains(out, "logged") {
+		t.Fatalf("over the limit:\n%s", out)
+	}
+	e.clock.Advance(time.Second)
+	if out := e.type_(t, "/stretch done"); !strings.Contains(out, "logged. Streak: 1 day.") {
+		t.Fatalf("a second later:\n%s", out)
+	}
+}
+
+// TestAwayInTheConsole: /stretch away holds the reminders of the days
+// away, says when they start again in words, and /stretch back ends it.
+func TestAwayInTheConsole(t *testing.T) {
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, time.UTC) }
+	e := newEnv(t, at(25, 9, 0))
+	e.type_(t, "/stretch remind set time:9:30 timezone:UTC", "/stretch done")
+	out := e.type_(t, "/stretch away days:3")
+	if !strings.Contains(out, "Your reminders start again on Sat 28 Nov 2026 00:00 UTC (in 2 days 15 hours).") || !strings.Contains(out, "(1 day now)") {
+		t.Fatalf("away:\n%s", out)
+	}
+	e.clock.Set(at(25, 9, 30))
+	waitFired(t, e, 1)
+	e.clock.Set(at(26, 9, 30))
+	waitFired(t, e, 2)
+	if strings.Contains(e.out.String(), "Time to stretch!") {
+		t.Fatalf("a reminder came while away:\n%s", e.out.String())
+	}
+	e.clock.Set(at(26, 12, 0))
+	if out := e.type_(t, "/stretch back"); !strings.Contains(out, "Welcome back! Your reminders are on again, and your streak of 1 day carries on.") {
+		t.Fatalf("back:\n%s", out)
+	}
+	// The 27th would have been a day away: back sooner, it has its reminder.
+	e.clock.Set(at(27, 9, 30))
+	e.waitOutput(t, "Time to stretch!")
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/console"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // TestReminderDuringCheckInDoesNotTakeItsAnswers is the story: a
@@ -173,7 +174,7 @@ func TestTerminalCountdownTicksAndRings(t *testing.T) {
 	e.waitOutput(t, "\r⏳ 30 seconds left")
 	for left := 29; left >= 1; left-- {
 		e.advanceWhenWaiting(t, timers, time.Second)
-		e.waitOutput(t, fmt.Sprintf("\r⏳ %s left", stretchbot.Count(left, stretchbot.NounSecond)))
+		e.waitOutput(t, fmt.Sprintf("\r⏳ %s left", stretchbot.Count(lang.English(), left, stretchbot.NounSecond)))
 	}
 	e.advanceWhenWaiting(t, timers, time.Second)
 	e.waitOutput(t, "\r⏰ Time is up: stay longer if it feels good, then switch to the other side.   \a\n")

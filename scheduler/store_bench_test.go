@@ -41,7 +41,7 @@ func millionDB(b *testing.B) string {
 			return
 		}
 		defer db.Close()
-		millionFile.err = benchdata.Write(context.Background(), db, million, time.Now().Add(-24*time.Hour).Truncate(time.Hour))
+		_, millionFile.err = benchdata.Write(context.Background(), db, million, time.Now().Add(-24*time.Hour).Truncate(time.Hour))
 	})
 	if millionFile.err != nil {
 		b.Fatal(millionFile.err)

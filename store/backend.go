@@ -28,6 +28,9 @@ type Backend interface {
 	SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbot.Schedule, error)
 	ForEachSchedule(ctx context.Context, fn func(s stretchbot.Schedule, lastFired time.Time) error) error
 
+	// AddCompletion stores a completion, counts it in the user's
+	// Progress and moves their rotation past its stretch (User.Remember),
+	// in one transaction.
 	AddCompletion(ctx context.Context, c stretchbot.Completion) error
 	Completions(ctx context.Context, userID string, from, to time.Time) ([]stretchbot.Completion, error)
 	AddCheckIn(ctx context.Context, r stretchbot.CheckInRecord) error
@@ -65,13 +68,16 @@ var _ Backend = (*DB)(nil)
 // same at more length).
 var exportAbout = []string{
 	"This file holds every record stretchbot keeps about you.",
-	"schema: the version of this format. Times are in UTC (RFC 3339). Lists are empty, never null; settings is null if you never changed a setting.",
+	"schema: the version of this format. Times are in UTC (RFC 3339). Lists are empty, never null; settings is null if none are stored (you never changed a setting or logged a stretch).",
 	"settings.paused: empty (not paused), user (you paused), checkin (a check-in advised seeing a clinician first) or dm (Discord refused a direct message).",
 	"age_band: 0 under 16, 1 16 to 49, 2 50 to 64, 3 65 or over; -1 when a check-in ended before that question.",
 	"pain: 0 to 10; -1 when a check-in ended before that question.",
 	"tier: 0 keep stretching, 1 see a doctor soon, 2 see a doctor today, 3 get help now. rule_version: the version of the check-in rules that gave it.",
 	"filter: what a reminder's stretches are chosen from. equipment: empty (only what you said you have), all (everything), none or one item (stretches that need only that).",
 	"quiet_hours: when reminders wait or come silently; null when you have none.",
+	"away: the days you said you would be away (your local dates, both included); reminders wait on them and they keep your streak.",
+	"progress: your totals and streaks as /stretch stats shows them, kept up to date with each completion; days are your local dates.",
+	"language: your Discord app's language at your latest command, for reminders and direct messages; empty until known.",
 	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
 	"source: button (Done), manual (/stretch done) or break.",
 	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",

@@ -4,76 +4,73 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/internal/benchdata"
 	"github.com/stretchbot/stretchbot/store"
 )
 
 // BenchmarkAddCompletion measures "Done" clicks arriving from many
-// interactions at once. Batch merges concurrent calls into one commit, so
-// the throughput depends on how many calls are in flight: 64 goroutines
-// per CPU stand for a busy bot, not for CPU-bound work.
+// interactions at once: throughput, and the latency each caller sees.
+// Batch merges concurrent calls into one commit, so the throughput depends
+// on how many calls are in flight: 64 goroutines per CPU stand for a busy
+// bot, not for CPU-bound work, and each waits for its commit's fsync.
 func BenchmarkAddCompletion(b *testing.B) {
 	db := mustOpenB(b)
 	var n atomic.Int64
+	var mu sync.Mutex
+	var lat []time.Duration
 	b.SetParallelism(64)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
 		for pb.Next() {
 			i := n.Add(1)
 			c := stretchbot.Completion{UserID: fmt.Sprint(100000000000000000 + i%5000), At: t0.Add(time.Duration(i)), Source: stretchbot.SourceButton}
+			t := time.Now()
 			if err := db.AddCompletion(ctx, c); err != nil {
 				b.Error(err)
 				return
 			}
+			mine = append(mine, time.Since(t))
 		}
+		mu.Lock()
+		lat = append(lat, mine...)
+		mu.Unlock()
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "writes/s")
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	}
 }
 
-// BenchmarkSchedules1M writes a million reminders in transactions of 10k
-// and then arms from them with ForEachSchedule, as the bot does at start.
+// BenchmarkSchedules1M writes a million reminders (benchdata: three per
+// person, ten zones) in transactions of 10k, each with its journal marker,
+// and then reads them back with ForEachSchedule, as the bot does at start.
 // It reports the time of each phase and the file size per schedule
-// (schedule, owner index and guild index together). Skipped with -short.
+// (schedule, indexes and journal together). Skipped with -short.
 func BenchmarkSchedules1M(b *testing.B) {
 	if testing.Short() {
 		b.Skip("a million schedules take a while")
 	}
-	const total, perTx = 1_000_000, 10_000
+	const total = 1_000_000
 	for range b.N {
 		b.StopTimer()
 		db := mustOpenB(b)
 		b.StartTimer()
 		start := time.Now()
-		batch := make([]*stretchbot.Schedule, perTx)
-		for done := 0; done < total; done += perTx {
-			for i := range batch {
-				n := done + i
-				batch[i] = &stretchbot.Schedule{
-					Owner: fmt.Sprint(100000000000000000 + n), GuildID: fmt.Sprint(900000000000000000 + n%1000),
-					ChannelID: fmt.Sprint(800000000000000000 + n%5000), Kind: stretchbot.KindReminder,
-					Spec: fmt.Sprintf("%d %d * * 1-5", n%60, n%24), TimeZone: "Europe/Berlin", Created: t0,
-				}
-			}
-			if err := db.CreateSchedules(ctx, batch); err != nil {
-				b.Fatal(err)
-			}
-		}
-		write := time.Since(start)
-		// Mark one occurrence of every tenth schedule so the scan also
-		// joins fired_last.
-		var occ []stretchbot.Fired
-		for id := uint64(1); id <= total; id += 10 {
-			occ = append(occ, stretchbot.Fired{ScheduleID: id, At: t0})
-		}
-		if _, err := db.MarkFired(ctx, occ); err != nil {
+		if _, err := benchdata.Write(ctx, db, total, t0); err != nil {
 			b.Fatal(err)
 		}
+		write := time.Since(start)
 		start = time.Now()
 		count, fired := 0, 0
 		err := db.ForEachSchedule(ctx, func(s stretchbot.Schedule, lf time.Time) error {
@@ -87,8 +84,8 @@ func BenchmarkSchedules1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		scan := time.Since(start)
-		if count != total || fired != total/10 {
-			b.Fatalf("scanned %d schedules (%d fired), want %d (%d)", count, fired, total, total/10)
+		if count != total || fired != total {
+			b.Fatalf("scanned %d schedules (%d fired), want %d", count, fired, total)
 		}
 		fi, err := os.Stat(db.Path())
 		if err != nil {
@@ -97,41 +94,12 @@ func BenchmarkSchedules1M(b *testing.B) {
 		b.ReportMetric(write.Seconds(), "write-s")
 		b.ReportMetric(scan.Seconds(), "scan-s")
 		b.ReportMetric(float64(fi.Size())/total, "file-bytes/schedule")
-		b.ReportMetric(float64(len(store.EncodedScheduleSize(batch[0]))), "value-bytes/schedule")
+		b.ReportMetric(float64(len(store.EncodedScheduleSize(benchdata.Schedule(1, t0)))), "value-bytes/schedule")
 	}
 }
 
-// seedUsers writes n reminders for n/3 people, three each at different
-// times of day, in transactions of a few thousand, and returns their ids.
-func seedUsers(b *testing.B, db *store.DB, n int) []uint64 {
-	b.Helper()
-	ids := make([]uint64, 0, n)
-	const perTx = 5000
-	for done := 0; done < n; done += perTx {
-		batch := make([]*stretchbot.Schedule, min(perTx, n-done))
-		for i := range batch {
-			k := done + i
-			user := k / 3
-			batch[i] = &stretchbot.Schedule{
-				Owner: fmt.Sprint(100000000000000000 + user), Kind: stretchbot.KindReminder,
-				Spec: fmt.Sprintf("%d %d * * *", user%60, 7+5*(k%3)), TimeZone: []string{"Europe/Berlin", "America/New_York", "Asia/Tokyo"}[user%3], Created: t0,
-			}
-			if k%10 == 0 { // some post in a server channel
-				batch[i].GuildID, batch[i].ChannelID = fmt.Sprint(900000000000000000+user%1000), fmt.Sprint(800000000000000000+user%5000)
-			}
-		}
-		if err := db.CreateSchedules(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-		for _, s := range batch {
-			ids = append(ids, s.ID)
-		}
-	}
-	return ids
-}
-
-// BenchmarkJournal30Days fires every one of 100k daily reminders (33k
-// people with three each) once a day for 30 simulated days, the way the
+// BenchmarkJournal30Days fires every one of 100k daily reminders
+// (benchdata: 33k people with three each) once a day for 30 simulated days, the way the
 // scheduler records them: MarkFired with a send time in batches, then
 // MarkDelivered. It reports the file size per schedule after day 1 and
 // after day 30 (goal: at most 400 B, and no growth). Skipped with -short.
@@ -146,7 +114,10 @@ func BenchmarkJournal30Days(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ids := seedUsers(b, db, n)
+		ids, err := benchdata.Write(ctx, db, n, time.Time{})
+		if err != nil {
+			b.Fatal(err)
+		}
 		size := func() float64 {
 			fi, err := os.Stat(db.Path())
 			if err != nil {

@@ -56,7 +56,7 @@ func (db *DB) RecordBreakClick(ctx context.Context, scheduleID uint64, occurrenc
 			return err
 		}
 		counted = true
-		return putCompletion(tx, stretchbot.Completion{UserID: userID, At: at, Source: stretchbot.SourceBreak})
+		return addCompletion(tx, stretchbot.Completion{UserID: userID, At: at, Source: stretchbot.SourceBreak})
 	})
 	if err != nil {
 		return false, 0, fmt.Errorf("record break click on schedule %d: %w", scheduleID, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/stretchbot/stretchbot"
@@ -22,7 +23,7 @@ const ExportSchema = 2
 //	{
 //	  "schema": 2,                       // ExportSchema
 //	  "user_id": "123456789012345678",
-//	  "settings": {...} | null,          // ExportSettings; null if never stored
+//	  "settings": {...} | null,          // ExportSettings; null if none are stored
 //	  "schedules": [...],                // ExportSchedule: every schedule they own
 //	  "completions": [...],              // ExportCompletion, oldest first
 //	  "check_ins": [...],                // ExportCheckIn, oldest first
@@ -42,16 +43,37 @@ type Export struct {
 
 // ExportSettings is a user's stored settings (stretchbot.User).
 type ExportSettings struct {
-	TimeZone            string         `json:"time_zone"`
-	Paused              string         `json:"paused"`       // "", "user", "checkin" or "dm"
-	PausedUntil         time.Time      `json:"paused_until"` // zero: until resumed
-	Profile             *ExportProfile `json:"check_in_profile"`
-	LastInflammatoryAsk time.Time      `json:"last_inflammatory_question"`
-	DMChannelID         string         `json:"dm_channel_id"`
-	Notice              string         `json:"pending_notice"`
-	Recent              []string       `json:"recent_stretches"` // newest last
-	Equipment           []string       `json:"equipment_you_have"`
-	Quiet               *ExportQuiet   `json:"quiet_hours"` // null: none
+	TimeZone            string          `json:"time_zone"`
+	Paused              string          `json:"paused"`       // "", "user", "checkin" or "dm"
+	PausedUntil         time.Time       `json:"paused_until"` // zero: until resumed
+	Profile             *ExportProfile  `json:"check_in_profile"`
+	LastInflammatoryAsk time.Time       `json:"last_inflammatory_question"`
+	DMChannelID         string          `json:"dm_channel_id"`
+	Notice              string          `json:"pending_notice"`
+	Recent              []string        `json:"recent_stretches"` // newest last
+	Equipment           []string        `json:"equipment_you_have"`
+	Quiet               *ExportQuiet    `json:"quiet_hours"` // null: none
+	Away                []ExportAway    `json:"away"`        // oldest first
+	Progress            *ExportProgress `json:"progress"`    // null: not summed up yet
+	Language            string          `json:"language"`    // Discord locale code; "" until known
+}
+
+// ExportAway is a run of days the user said they were away (their local
+// dates, both included).
+type ExportAway struct {
+	From  string `json:"from"`  // "2026-03-10"
+	Until string `json:"until"` // "2026-03-12"
+}
+
+// ExportProgress is the summary of the user's completions that /stretch
+// done and /stretch stats show.
+type ExportProgress struct {
+	Total        int            `json:"total"`
+	PerStretch   map[string]int `json:"per_stretch"` // "" for stretches logged without a name
+	BestStreak   int            `json:"best_streak_days"`
+	LastRun      int            `json:"streak_days_up_to_last_day"`
+	LastDay      string         `json:"last_day"` // your local date of the latest completion
+	LastDayCount int            `json:"completions_on_last_day"`
 }
 
 // ExportQuiet is a user's quiet hours, in their time zone.
@@ -87,6 +109,7 @@ type ExportSchedule struct {
 	Paused    bool         `json:"paused"`
 	Created   time.Time    `json:"created"`
 	Filter    ExportFilter `json:"filter"`
+	Language  string       `json:"language,omitempty"` // a stretch break's: the server's language
 }
 
 // ExportCompletion is one stretch the user did.
@@ -285,6 +308,7 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 		TimeZone: u.TimeZone, Paused: string(u.Paused), PausedUntil: u.PausedUntil.UTC(),
 		LastInflammatoryAsk: u.LastInflammatoryAsk.UTC(), DMChannelID: u.DMChannelID,
 		Notice: u.Notice, Recent: append([]string{}, u.Recent...), Equipment: []string{},
+		Language: u.Locale,
 	}
 	for _, e := range u.Equipment {
 		st.Equipment = append(st.Equipment, string(e))
@@ -295,6 +319,14 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 	if u.Profile != nil {
 		st.Profile = &ExportProfile{AgeBand: int(u.Profile.Age), BoneRisk: u.Profile.BoneRisk}
 	}
+	st.Away = []ExportAway{}
+	for _, a := range u.Away {
+		st.Away = append(st.Away, ExportAway{From: a.From.String(), Until: a.Until.String()})
+	}
+	if p := u.Progress; p != nil {
+		st.Progress = &ExportProgress{Total: p.Total, PerStretch: map[string]int{}, BestStreak: p.Best, LastRun: p.Run, LastDay: p.Last.String(), LastDayCount: p.LastCount}
+		maps.Copy(st.Progress.PerStretch, p.PerStretch)
+	}
 	return st
 }
 
@@ -303,6 +335,7 @@ func exportSchedule(s stretchbot.Schedule) ExportSchedule {
 	return ExportSchedule{
 		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
 		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
-		Filter: ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Filter:   ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
+		Language: s.Locale,
 	}
 }

@@ -11,7 +11,9 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// AddCompletion stores one stretch a user did. Calls from many
+// AddCompletion stores one stretch a user did, counts it in their
+// Progress and moves their rotation past it (User.Remember), all in one
+// transaction. Calls from many
 // interactions at once share commits (bbolt Batch), which is what keeps
 // thousands of "Done" clicks a second cheap. It returns EINVALID for a
 // completion without a user or time.
@@ -22,11 +24,85 @@ func (db *DB) AddCompletion(ctx context.Context, c stretchbot.Completion) error 
 	if err := checkTime("completion", c.At); err != nil {
 		return err
 	}
-	err := db.batch(ctx, func(tx *bolt.Tx) error { return putCompletion(tx, c) })
+	err := db.batch(ctx, func(tx *bolt.Tx) error { return addCompletion(tx, c) })
 	if err != nil {
 		return fmt.Errorf("add completion for %s: %w", c.UserID, err)
 	}
 	return nil
+}
+
+// AddCompletions stores many completions in one transaction: an import,
+// or the history a benchmark starts from. Each is checked as
+// AddCompletion checks it, and none is stored if one is refused.
+func (db *DB) AddCompletions(ctx context.Context, cs []stretchbot.Completion) error {
+	for _, c := range cs {
+		if err := checkID("user", c.UserID); err != nil {
+			return err
+		}
+		if err := checkTime("completion", c.At); err != nil {
+			return err
+		}
+	}
+	err := db.update(ctx, func(tx *bolt.Tx) error {
+		users := map[string]bool{}
+		for _, c := range cs {
+			if err := putCompletion(tx, c); err != nil {
+				return err
+			}
+			users[c.UserID] = true
+		}
+		// Once per person, from the whole history: cheaper than one
+		// update per completion, and right in any order.
+		for id := range users {
+			if err := rebuildProgress(tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add %d completions: %w", len(cs), err)
+	}
+	return nil
+}
+
+// addCompletion stores c, counts it in its user's Progress and moves
+// their rotation past its stretch, in the same transaction.
+func addCompletion(tx *bolt.Tx, c stretchbot.Completion) error {
+	if err := putCompletion(tx, c); err != nil {
+		return err
+	}
+	u, err := getUser(tx, c.UserID)
+	if err != nil {
+		return err
+	}
+	if c.StretchID != "" {
+		u.Remember(c.StretchID)
+	}
+	// A user without a summary has completions from before summaries
+	// existed (or none): build it from the history, this once.
+	if u.Progress == nil || !u.Progress.Add(c, stretchbot.DayOf(c.At, u.Location()), u.Away) {
+		if err := putUser(tx, u); err != nil {
+			return err
+		}
+		return rebuildProgress(tx, c.UserID)
+	}
+	return putUser(tx, u)
+}
+
+// rebuildProgress sums up the user's whole history into their Progress.
+func rebuildProgress(tx *bolt.Tx, userID string) error {
+	u, err := getUser(tx, userID)
+	if err != nil {
+		return err
+	}
+	history, err := completionsIn(tx, userID, time.Time{}, time.Time{})
+	if err != nil {
+		return err
+	}
+	p := stretchbot.BuildProgress(history, u.Location(), u.Away)
+	u.Progress = &p
+	return putUser(tx, u)
 }
 
 func putCompletion(tx *bolt.Tx, c stretchbot.Completion) error {
@@ -50,21 +126,28 @@ func (db *DB) Completions(ctx context.Context, userID string, from, to time.Time
 	}
 	var out []stretchbot.Completion
 	err := db.view(ctx, func(tx *bolt.Tx) error {
-		out = nil
-		return scanUserTimes(tx.Bucket(bucketCompletions), userID, from, to, func(at time.Time, v []byte) error {
-			d := newDec("completion", v)
-			c := stretchbot.Completion{UserID: userID, At: at, StretchID: d.str(), Source: stretchbot.CompletionSource(d.str())}
-			if d.err != nil {
-				return d.err
-			}
-			out = append(out, c)
-			return nil
-		})
+		var err error
+		out, err = completionsIn(tx, userID, from, to)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list completions of %s: %w", userID, err)
 	}
 	return out, nil
+}
+
+func completionsIn(tx *bolt.Tx, userID string, from, to time.Time) ([]stretchbot.Completion, error) {
+	var out []stretchbot.Completion
+	err := scanUserTimes(tx.Bucket(bucketCompletions), userID, from, to, func(at time.Time, v []byte) error {
+		d := newDec("completion", v)
+		c := stretchbot.Completion{UserID: userID, At: at, StretchID: d.str(), Source: stretchbot.CompletionSource(d.str())}
+		if d.err != nil {
+			return d.err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // AddCheckIn stores the minimum a check-in may keep (CHECKIN.md,

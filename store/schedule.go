@@ -428,11 +428,15 @@ func encodeSchedule(s stretchbot.Schedule) []byte {
 	e.str(s.TimeZone)
 	e.time(s.At)
 	e.time(s.Created)
-	// Added later: a value that ends here has no filter.
-	if s.Filter != (stretchbot.Filter{}) {
+	// Added later: a value that ends here has no filter; one that ends
+	// after the filter has no locale.
+	if s.Filter != (stretchbot.Filter{}) || s.Locale != "" {
 		e.str(string(s.Filter.Position))
 		e.str(string(s.Filter.Equipment))
 		e.bool(s.Filter.SpasmSafe)
+	}
+	if s.Locale != "" {
+		e.str(s.Locale)
 	}
 	return e.b
 }
@@ -457,6 +461,9 @@ func decodeSchedule(k, v []byte) (stretchbot.Schedule, error) {
 		s.Filter.Position = stretchbot.Position(d.str())
 		s.Filter.Equipment = stretchbot.Equipment(d.str())
 		s.Filter.SpasmSafe = d.bool()
+	}
+	if d.more() {
+		s.Locale = d.str()
 	}
 	if d.err != nil {
 		return stretchbot.Schedule{}, fmt.Errorf("decode schedule %d: %w", id, d.err)

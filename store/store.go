@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -55,6 +56,8 @@ type DB struct {
 	// ScrubFreePages can start its own at a moment when none is open
 	// (see scrub.go).
 	readers sync.RWMutex
+	// batching counts the batch calls in flight (see batch).
+	batching atomic.Int64
 }
 
 // Bucket names. They are stored in the file; never rename one.
@@ -386,11 +389,18 @@ func (db *DB) timed(kind string, start time.Time) {
 
 // batch runs fn through bbolt's Batch: concurrent calls share one commit
 // (one fsync). fn may run more than once, so it must only depend on tx.
+// A call with no other in flight commits at once: Batch would wait its
+// MaxBatchDelay (10 ms) for company that is not coming, and a lone
+// "Done" would take that long.
 func (db *DB) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	defer db.timed("batch", time.Now())
+	defer db.batching.Add(-1)
+	if db.batching.Add(1) == 1 {
+		return guardCall(func() error { return db.bolt.Update(guardTx(fn)) })
+	}
 	return guardCall(func() error { return db.bolt.Batch(guardTx(fn)) })
 }
 

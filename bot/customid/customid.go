@@ -63,7 +63,7 @@ type ID struct {
 
 // ErrExpired is what Parse returns for any custom_id it cannot read: to the
 // person who clicked, an old or garbled button has simply expired.
-var ErrExpired = stretchbot.Errorf(stretchbot.EINVALID, "This button has expired. Run the command again to get a fresh one.")
+var ErrExpired = stretchbot.Fail(stretchbot.EINVALID, "button.expired")
 
 // Make encodes an action and its arguments.
 func Make(action string, args ...string) string {

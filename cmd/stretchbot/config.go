@@ -18,6 +18,7 @@ import (
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/console"
 	"github.com/stretchbot/stretchbot/internal/logredact"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/store/postgres"
 )
 
@@ -51,10 +52,15 @@ type Config struct {
 	APIBase string // DISCORD_API_BASE, --discord-api
 	DB      string // STRETCHBOT_DB, --db
 	OutDir  string // --out (console): where charts and exports go; "" = the current folder
+	Lang    string // --lang (console): the message file the console answers in ("de", "en")
 	// NoImages leaves the stretch pictures out of the console's cards
 	// (--images=false, console only); on Discord they are always shown.
 	NoImages bool
-	HTTP     string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
+	// Private makes the console act as a conversation between people
+	// reached through the user's own install (--context=private, console
+	// only); the default is a server's channel.
+	Private bool
+	HTTP    string // STRETCHBOT_HTTP, --http: metrics and health; "" = off
 	// BackupSocket is the Unix socket `stretchbot backup` copies a running
 	// bot's database through; "" = beside the database, "off" = none.
 	BackupSocket string // STRETCHBOT_BACKUP_SOCKET, --backup-socket
@@ -84,7 +90,7 @@ func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Spri
 // refused rather than silently ignored.
 var modeFlags = map[string][]string{
 	"run":     {"db", "discord-api", "guild", "http", "backup-socket", "interactions-addr", "grace", "shutdown-timeout", "rate", "shards", "shard-ids", "log-level", "log-format"},
-	"console": {"db", "out", "images", "grace", "shutdown-timeout", "log-level", "log-format"},
+	"console": {"db", "out", "images", "lang", "context", "grace", "shutdown-timeout", "log-level", "log-format"},
 	"check":   {"db"},
 }
 
@@ -138,6 +144,16 @@ func commandWithFlag(name string) string {
 	return ""
 }
 
+// firstSet is the first of the environment variables keys that is set.
+func firstSet(getenv func(string) string, keys ...string) string {
+	for _, k := range keys {
+		if v := getenv(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // errHelp means help was asked for and printed: exit 0.
 var errHelp = errors.New("help printed")
 
@@ -183,18 +199,30 @@ func parseConfig(name string, args []string, getenv func(string) string, help io
 	}
 	level := str("log-level", "STRETCHBOT_LOG_LEVEL", defLevel, "debug, info, warn or error (STRETCHBOT_LOG_LEVEL)")
 	format := str("log-format", "STRETCHBOT_LOG_FORMAT", "text", "text or json (STRETCHBOT_LOG_FORMAT)")
+	// The console's language: --lang, else the terminal's (LC_ALL,
+	// LC_MESSAGES, LANG, as POSIX orders them); one without a message file
+	// is English.
+	locale := str("lang", "", firstSet(getenv, "LC_ALL", "LC_MESSAGES", "LANG"), "language of the console's answers, e.g. de, fr, es-ES, es-419, pt-BR (default: from LC_ALL, LC_MESSAGES or LANG; English when there is no message file for it)")
 	images := new(bool)
 	if own["images"] {
 		images = fs.Bool("images", true, "save each card's stretch picture in "+console.PictureDir+"/ inside the --out folder and print its path; false leaves pictures out")
 	}
+	where := str("context", "", "server", "where the console's commands come from: server (a server's channel, through the server's install) or private (a DM or group DM between people, through your own install)")
 	if err := fs.parse(args, help); err != nil {
 		return Config{}, nil, err
 	}
-	c := Config{GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, OutDir: *outDir, HTTP: *httpAddr, LogFormat: strings.ToLower(*format)}
+	c := Config{GuildID: strings.TrimSpace(*guild), APIBase: strings.TrimSpace(*api), DB: *db, OutDir: *outDir, HTTP: *httpAddr, LogFormat: strings.ToLower(*format), Lang: lang.For(*locale).Locale()}
 	if name == "run" {
 		c.Token = Secret(strings.TrimSpace(getenv("DISCORD_TOKEN")))
 	}
 	c.NoImages = own["images"] && !*images
+	switch strings.ToLower(strings.TrimSpace(*where)) {
+	case "server":
+	case "private":
+		c.Private = true
+	default:
+		return c, nil, usagef("--context: %q is not a place; use server or private", *where)
+	}
 	var err error
 	if c.DB == "" {
 		return c, nil, usagef("STRETCHBOT_DB / --db: must name a file or a postgres:// URL")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -272,23 +273,30 @@ func healthyDatabase(t *testing.T) []byte {
 	return b
 }
 
-// freelistPage returns the offset of the freelist page the newer meta page
-// names (bbolt's layout: page header 16 bytes, then the meta; the page
-// size at +8, the freelist id at +32, the transaction id at +48).
+// newerMeta returns the offset of the meta the file is read by: of the two
+// copies, the one with the higher transaction id (bbolt's layout: page
+// header 16 bytes, then the meta, with the page size at +8, the root
+// bucket's page at +16, the freelist's at +32, the transaction id at +48).
+func newerMeta(b []byte) (meta, pageSize int) {
+	le := binary.LittleEndian
+	pageSize = int(le.Uint32(b[16+8:]))
+	meta = 16
+	if le.Uint64(b[pageSize+16+48:]) > le.Uint64(b[16+48:]) {
+		meta = pageSize + 16
+	}
+	return meta, pageSize
+}
+
+// freelistPage returns the offset of the freelist page the file names.
 func freelistPage(b []byte) int {
-	le := func(off int) uint64 {
-		var v uint64
-		for i := 7; i >= 0; i-- {
-			v = v<<8 | uint64(b[off+i])
-		}
-		return v
-	}
-	ps := int(le(16+8) & 0xffffffff)
-	m := 16
-	if le(ps+16+48) > le(16+48) {
-		m = ps + 16
-	}
-	return int(le(m+32)) * ps
+	m, ps := newerMeta(b)
+	return int(binary.LittleEndian.Uint64(b[m+32:])) * ps
+}
+
+// rootPage returns the offset of the root bucket's page.
+func rootPage(b []byte) int {
+	m, ps := newerMeta(b)
+	return int(binary.LittleEndian.Uint64(b[m+16:])) * ps
 }
 
 // TestCheckReportsDamageItExistsToFind: check lists the problems of a
@@ -296,25 +304,39 @@ func freelistPage(b []byte) int {
 // stack trace, also where bbolt's own check would panic.
 func TestCheckReportsDamageItExistsToFind(t *testing.T) {
 	healthy := healthyDatabase(t)
-	fl := freelistPage(healthy)
-	rnd := rand.New(rand.NewPCG(7, 7))
+	fl, root := freelistPage(healthy), rootPage(healthy)
+	// Each damage draws from its own source: subtests run in map order,
+	// and a shared one would make the bytes written differ from run to run.
+	noise := func() *rand.Rand { return rand.New(rand.NewPCG(7, 7)) }
 	damage := map[string]func(b []byte){
 		"zeroed meta page 0": func(b []byte) { clear(b[:4096]) },
 		"zeroed meta page 1": func(b []byte) { clear(b[4096:8192]) },
 		"zeroed freelist":    func(b []byte) { clear(b[fl : fl+4096]) },
 		"random freelist": func(b []byte) {
+			rnd := noise()
 			for i := fl; i < fl+4096; i++ {
 				b[i] = byte(rnd.Uint32())
 			}
 		},
 		"random freelist after its header": func(b []byte) {
+			rnd := noise()
 			for i := fl + 16; i < fl+4096; i++ {
 				b[i] = byte(rnd.Uint32())
 			}
 		},
+		// The records themselves, behind a sound page header: the root
+		// page (where bbolt keeps small buckets inline, so after the
+		// deletes it may hold every record left) and every page after the
+		// first four. Each byte changed is changed for sure (xor with an
+		// odd number): the layout of the file differs from run to run, and
+		// a scribble that lands only on free pages would be no damage.
 		"scribbled data pages": func(b []byte) {
+			rnd := noise()
+			for i := root + 16; i < root+4096; i += 7 {
+				b[i] ^= byte(rnd.Uint32()) | 1
+			}
 			for i := 4 * 4096; i < len(b); i += 7 {
-				b[i] = byte(rnd.Uint32())
+				b[i] ^= byte(rnd.Uint32()) | 1
 			}
 		},
 	}

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/store"
 	"github.com/stretchbot/stretchbot/store/postgres"
 )
@@ -55,8 +55,17 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "migrated %s to %s in %v: %s, %s (%d with a fired occurrence, %s), %s, %s, %s\n",
 		src, pg.Name(), time.Since(start).Round(time.Millisecond),
-		stretchbot.Count(n.Users, "user"), stretchbot.Count(n.Schedules, "schedule"), n.Fired,
-		stretchbot.Count(n.Unsettled, "unsettled send"), stretchbot.Count(n.Completions, "completion"),
-		stretchbot.Count(n.CheckIns, "check-in"), stretchbot.Count(n.BreakClicks, "break click"))
+		counted(n.Users, "user"), counted(n.Schedules, "schedule"), n.Fired,
+		counted(n.Unsettled, "unsettled send"), counted(n.Completions, "completion"),
+		counted(n.CheckIns, "check-in"), counted(n.BreakClicks, "break click"))
 	return nil
+}
+
+// counted writes an operator's count in English ("1 user", "2 users"):
+// operator output is not translated, and these nouns all add an s.
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

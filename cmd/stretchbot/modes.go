@@ -29,7 +29,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	con := console.New(a.bot, m.Stdout, console.Options{FileDir: cfg.OutDir, Terminal: isTerminal(m.Stdout), Echo: !isTerminal(m.Stdin)})
+	con := console.New(a.bot, m.Stdout, console.Options{FileDir: cfg.OutDir, Lang: cfg.Lang, Terminal: isTerminal(m.Stdout), Echo: !isTerminal(m.Stdin), Private: cfg.Private})
 	a.sender = con
 	if err := m.adoptLocalZone(ctx, a); err != nil {
 		a.close(context.Background())

@@ -36,7 +36,7 @@ func BenchmarkProcess1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		if err := benchdata.Write(context.Background(), db, 1_000_000, time.Now().Add(-24*time.Hour).Truncate(time.Hour)); err != nil {
+		if _, err := benchdata.Write(context.Background(), db, 1_000_000, time.Now().Add(-24*time.Hour).Truncate(time.Hour)); err != nil {
 			b.Fatal(err)
 		}
 	}()

@@ -44,8 +44,9 @@ func Schedule(k int, created time.Time) *stretchbot.Schedule {
 
 // Write stores n reminders (Schedule 0 to n-1) in transactions of 10,000
 // and, when fired is not zero, records an occurrence of each at fired, so
-// the journal has a marker for every schedule.
-func Write(ctx context.Context, db *store.DB, n int, fired time.Time) error {
+// the journal has a marker for every schedule. It returns their IDs.
+func Write(ctx context.Context, db *store.DB, n int, fired time.Time) ([]uint64, error) {
+	ids := make([]uint64, 0, n)
 	const perTx = 10_000
 	created := fired
 	if created.IsZero() {
@@ -57,7 +58,10 @@ func Write(ctx context.Context, db *store.DB, n int, fired time.Time) error {
 			batch[i] = Schedule(done+i, created)
 		}
 		if err := db.CreateSchedules(ctx, batch); err != nil {
-			return fmt.Errorf("write schedules %d to %d: %w", done, done+len(batch), err)
+			return nil, fmt.Errorf("write schedules %d to %d: %w", done, done+len(batch), err)
+		}
+		for _, s := range batch {
+			ids = append(ids, s.ID)
 		}
 		if fired.IsZero() {
 			continue
@@ -67,8 +71,8 @@ func Write(ctx context.Context, db *store.DB, n int, fired time.Time) error {
 			occ[i] = stretchbot.Fired{ScheduleID: s.ID, At: fired}
 		}
 		if _, err := db.MarkFired(ctx, occ); err != nil {
-			return fmt.Errorf("mark schedules %d to %d fired: %w", done, done+len(batch), err)
+			return nil, fmt.Errorf("mark schedules %d to %d fired: %w", done, done+len(batch), err)
 		}
 	}
-	return nil
+	return ids, nil
 }

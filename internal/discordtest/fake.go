@@ -84,6 +84,7 @@ type Fake struct {
 	dmChannels   map[string]string         // user id -> DM channel id
 	dmUsers      map[string]string         // DM channel id -> user id
 	closedDMs    map[string]bool
+	botAccess    map[string]channelAccess    // channel id -> what the latest interaction there showed
 	commands     map[string][]map[string]any // "" for global, else guild id
 	faults       []*fault
 	delays       []*delay
@@ -161,6 +162,7 @@ func Start(opts Options) (*Fake, error) {
 		dmChannels:   map[string]string{},
 		dmUsers:      map[string]string{},
 		closedDMs:    map[string]bool{},
+		botAccess:    map[string]channelAccess{},
 		commands:     map[string][]map[string]any{},
 		changed:      make(chan struct{}),
 	}

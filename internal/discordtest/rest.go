@@ -583,6 +583,9 @@ func (f *Fake) createMessage(c *call) (int, any, *APIError) {
 	if u, ok := f.dmUsers[ch]; ok && f.closedDMs[u] {
 		return 0, nil, errCannotDM()
 	}
+	if e := f.postRefusalLocked(ch); e != nil {
+		return 0, nil, e
+	}
 	body := asMap(c.body)
 	if c.body != nil && body == nil {
 		return 0, nil, formError("", "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
@@ -603,6 +606,19 @@ func (f *Fake) createMessage(c *call) (int, any, *APIError) {
 	f.channelMsgs[ch] = append(f.channelMsgs[ch], asString(sm.raw["id"]))
 	f.rememberNonceLocked(key, sm)
 	return http.StatusOK, f.messageJSON(sm), nil
+}
+
+// postRefusalLocked is the error Discord gives the bot for posting in a
+// channel it is not a member of (one the app reached only through a user
+// install) or may not see or post in; nil when it may post.
+func (f *Fake) postRefusalLocked(channelID string) *APIError {
+	switch f.botAccess[channelID] {
+	case accessNotMember:
+		return errMissingAccess()
+	case accessNoPermission:
+		return errMissingPermissions()
+	}
+	return nil
 }
 
 func formError(p, code, msg string) *APIError {

@@ -46,6 +46,25 @@ type Origin struct {
 	Permissions string
 	// Locale is the user's client locale. Default "en-US".
 	Locale string
+	// UserInstall makes the interaction come through the user's own
+	// install of the app rather than a server's: authorizing_integration_owners
+	// holds only the user-install key "1", and in a server the bot is not a
+	// member of the channel, so the fake refuses channel messages the bot
+	// posts there (403 Missing Access), as Discord does.
+	UserInstall bool
+	// Private makes the interaction come from a DM or group DM between
+	// people (context 2, PRIVATE_CHANNEL), which the bot never joins: the
+	// app can only be there through the user's own install, so UserInstall
+	// is implied. ChannelID defaults to a new channel.
+	Private bool
+	// AppPermissions is app_permissions, the app's permission bit set in
+	// the channel (a decimal string). Default: every permission Discord
+	// grants a bot added with the usual ones; through a user install, the
+	// permissions of @everyone, which usually include View Channel and Send
+	// Messages although the bot is not there. In a server's install, a set
+	// without View Channel (1<<10) or Send Messages (1<<11) makes the fake
+	// refuse the bot's channel messages there (403 Missing Permissions).
+	AppPermissions string
 }
 
 // InGuild is an Origin in guild channel channelID.
@@ -55,6 +74,48 @@ func InGuild(guildID, channelID string, u User) Origin {
 
 // InDM is an Origin in the user's DM channel with the bot.
 func InDM(u User) Origin { return Origin{User: u} }
+
+// InPrivateChannel is an Origin in a DM or group DM between people
+// (context 2), where the app is used through the user's own install.
+func InPrivateChannel(channelID string, u User) Origin {
+	return Origin{User: u, ChannelID: channelID, Private: true, UserInstall: true}
+}
+
+// Interaction contexts (Discord's numbering): where an interaction happened.
+const (
+	ContextGuild          = 0
+	ContextBotDM          = 1
+	ContextPrivateChannel = 2
+)
+
+// Default app_permissions. botPermissions is what the fake always sent;
+// everyonePermissions is a server's usual @everyone set (View Channel, Send
+// Messages, Embed Links, Attach Files, Read Message History, Add
+// Reactions, Use External Emojis, Use Application Commands), which
+// Discord sends for an app that is not in the server.
+const (
+	botPermissions      = "2248473465835073"
+	everyonePermissions = "2147863616"
+)
+
+// channelAccess is what the bot may do in a channel, as the latest
+// interaction there showed.
+type channelAccess int
+
+const (
+	accessPost         channelAccess = iota // a member with View Channel and Send Messages
+	accessNotMember                         // reached only through a user install
+	accessNoPermission                      // a member without View Channel or Send Messages
+)
+
+// maxUserInstallFollowups is how many follow-up messages an app may create
+// for one interaction it receives through a user install only. Discord's
+// change log of 2024-06-27 ("User-Installed Apps General Availability",
+// https://discord.com/developers/docs/change-log): "User-installed apps are
+// now limited to creating a maximum of 5 follow-ups when responding to
+// interactions. This only affects the Create Followup Message endpoint, and
+// apps installed to the server are unaffected."
+const maxUserInstallFollowups = 5
 
 // Invocation is a slash command (or an autocomplete request) to dispatch.
 type Invocation struct {
@@ -102,6 +163,7 @@ type interaction struct {
 	original     string // message id of the original response
 	componentMsg string // for component interactions: the clicked message
 	followups    map[string]bool
+	userInstall  bool // authorized by the user's install only: follow-ups are limited
 	replies      []Reply
 	payload      map[string]any
 }
@@ -256,43 +318,88 @@ func (f *Fake) dispatch(o Origin, typ int, data map[string]any, componentMsg str
 	if o.Permissions == "" {
 		o.Permissions = "0"
 	}
+	if o.Private {
+		o.GuildID, o.UserInstall = "", true
+	}
+	if o.AppPermissions == "" {
+		o.AppPermissions = botPermissions
+		if o.UserInstall {
+			o.AppPermissions = everyonePermissions
+		}
+	}
 	f.mu.Lock()
+	if o.ChannelID == "" && o.Private {
+		o.ChannelID = f.snowflake()
+	}
 	if o.ChannelID == "" && o.GuildID == "" {
 		o.ChannelID = f.dmChannelLocked(o.User.ID)
 	}
 	id, token := f.snowflake(), randomToken()
 	p := map[string]any{
 		"id": id, "application_id": f.opts.AppID, "type": typ, "data": data, "token": token, "version": 1,
-		"channel_id": o.ChannelID, "locale": o.Locale, "app_permissions": "2248473465835073",
-		"entitlements": []any{}, "authorizing_integration_owners": map[string]any{"0": o.GuildID},
+		"channel_id": o.ChannelID, "locale": o.Locale, "app_permissions": o.AppPermissions,
+		"entitlements": []any{}, "authorizing_integration_owners": integrationOwners(o),
 	}
-	if o.GuildID != "" {
+	switch {
+	case o.GuildID != "":
 		p["guild_id"] = o.GuildID
 		p["guild_locale"] = "en-US"
-		p["context"] = 0
+		p["context"] = ContextGuild
 		p["channel"] = map[string]any{"id": o.ChannelID, "type": 0, "guild_id": o.GuildID}
 		p["member"] = map[string]any{
 			"user": o.User.json(), "roles": []any{}, "permissions": o.Permissions, "nick": nil,
 			"joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false, "flags": 0,
 		}
-	} else {
-		p["context"] = 1
+		f.botAccess[o.ChannelID] = guildAccess(o)
+	case o.Private:
+		p["context"] = ContextPrivateChannel
+		p["channel"] = map[string]any{"id": o.ChannelID, "type": 3}
+		p["user"] = o.User.json()
+		f.botAccess[o.ChannelID] = accessNotMember
+	default:
+		p["context"] = ContextBotDM
 		p["channel"] = map[string]any{"id": o.ChannelID, "type": 1}
 		p["user"] = o.User.json()
-		p["authorizing_integration_owners"] = map[string]any{"1": o.User.ID}
 	}
 	if len(msg) > 0 {
 		p["message"] = msg[0]
 	}
 	it := &interaction{
 		id: id, token: token, typ: typ, channelID: o.ChannelID, created: f.deadlineNowLocked(),
-		componentMsg: componentMsg, followups: map[string]bool{}, payload: p,
+		componentMsg: componentMsg, followups: map[string]bool{}, payload: p, userInstall: o.UserInstall,
 	}
 	f.interactions[id] = it
 	f.byToken[token] = it
 	f.mu.Unlock()
 	f.gw.dispatch(f.shardFor(o.GuildID), "INTERACTION_CREATE", p)
 	return id
+}
+
+// integrationOwners is authorizing_integration_owners: the installs that
+// authorized the interaction, by integration type. A server's install is
+// keyed "0" with the guild's id, or "0" in the bot's DM; a user's install
+// is keyed "1" with the user's id.
+func integrationOwners(o Origin) map[string]any {
+	switch {
+	case o.UserInstall:
+		return map[string]any{"1": o.User.ID}
+	case o.GuildID == "":
+		return map[string]any{"0": "0"}
+	}
+	return map[string]any{"0": o.GuildID}
+}
+
+// guildAccess is what the bot may do in the guild channel of o.
+func guildAccess(o Origin) channelAccess {
+	if o.UserInstall {
+		return accessNotMember
+	}
+	perms, _ := strconv.ParseInt(o.AppPermissions, 10, 64)
+	const need = 1<<10 | 1<<11 // VIEW_CHANNEL, SEND_MESSAGES
+	if perms&need != need {
+		return accessNoPermission
+	}
+	return accessPost
 }
 
 // shardFor routes a guild to its shard like Discord: (guild_id >> 22) %
@@ -416,6 +523,9 @@ func (f *Fake) webhook(c *call) (int, any, *APIError) {
 	if !isMsg { // POST: followup
 		if e := validateMessage(body, "", messageCheck{create: true, hasFiles: len(c.files) > 0}); e != nil {
 			return 0, nil, e
+		}
+		if it.userInstall && len(it.followups) >= maxUserInstallFollowups {
+			return 0, nil, errTooManyFollowups()
 		}
 		sm := f.newMessageLocked(body, c.files, it.channelID, it.id)
 		id := asString(sm.raw["id"])
@@ -555,4 +665,54 @@ func (f *Fake) Commands(guildID string) []*discordgo.ApplicationCommand {
 		_ = json.Unmarshal(b, &out)
 	}
 	return out
+}
+
+// Offers reports whether Discord would offer the registered command
+// (global, or of o's guild) to the user at o: its integration_types must
+// hold the install o comes through (0 a server's, 1 the user's own) and
+// its contexts the place (0 a server, 1 the bot's DM, 2 a conversation
+// between people). A command without one of the lists is offered
+// everywhere for that list, as on Discord for an app installable both
+// ways; a command never registered is not offered.
+func (f *Fake) Offers(o Origin, command string) bool {
+	install, ctx := 0, ContextGuild
+	if o.UserInstall || o.Private {
+		install = 1
+	}
+	switch {
+	case o.Private:
+		ctx = ContextPrivateChannel
+	case o.GuildID == "":
+		ctx = ContextBotDM
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	scopes := []string{""}
+	if o.GuildID != "" && !o.Private {
+		scopes = append(scopes, o.GuildID)
+	}
+	for _, scope := range scopes {
+		for _, c := range f.commands[scope] {
+			if asString(c["name"]) != command || fmt.Sprint(c["type"]) != "1" {
+				continue
+			}
+			return listAllows(c["integration_types"], install) && listAllows(c["contexts"], ctx)
+		}
+	}
+	return false
+}
+
+// listAllows reports whether a command's integration_types or contexts
+// list holds v; an absent list allows everything.
+func listAllows(list any, v int) bool {
+	l, ok := list.([]any)
+	if !ok {
+		return true
+	}
+	for _, x := range l {
+		if n, ok := asInt(x); ok && n == v {
+			return true
+		}
+	}
+	return false
 }

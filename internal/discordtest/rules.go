@@ -124,6 +124,19 @@ func errUnknownMessage() *APIError {
 func errCannotDM() *APIError {
 	return &APIError{Status: http.StatusForbidden, Code: 50007, Message: "Cannot send messages to this user"}
 }
+func errMissingAccess() *APIError {
+	return &APIError{Status: http.StatusForbidden, Code: 50001, Message: "Missing Access"}
+}
+func errMissingPermissions() *APIError {
+	return &APIError{Status: http.StatusForbidden, Code: 50013, Message: "Missing Permissions"}
+}
+
+// errTooManyFollowups: Discord documents the limit of follow-ups for a
+// user-installed app (see maxUserInstallFollowups) but not the error code
+// it answers with, so the fake uses the general code 0.
+func errTooManyFollowups() *APIError {
+	return &APIError{Status: http.StatusBadRequest, Code: 0, Message: fmt.Sprintf("A user-installed app may create at most %d follow-up messages per interaction", maxUserInstallFollowups)}
+}
 func errInvalidJSON() *APIError {
 	return &APIError{Status: http.StatusBadRequest, Code: 50109, Message: "The request body contains invalid JSON."}
 }

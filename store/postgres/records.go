@@ -11,7 +11,8 @@ import (
 	"github.com/stretchbot/stretchbot/store"
 )
 
-// AddCompletion stores one stretch a user did.
+// AddCompletion stores one stretch a user did, counts it in their
+// Progress and moves their rotation past it, in one transaction.
 func (db *DB) AddCompletion(ctx context.Context, c stretchbot.Completion) error {
 	if err := store.CheckID("user", c.UserID); err != nil {
 		return err
@@ -19,19 +20,38 @@ func (db *DB) AddCompletion(ctx context.Context, c stretchbot.Completion) error 
 	if err := store.CheckTime("completion", c.At); err != nil {
 		return err
 	}
-	// One statement is its own transaction: one round trip, not three.
-	err := db.exec(ctx, `INSERT INTO completions (user_id, at_ns, stretch_id, source) VALUES ($1, $2, $3, $4)`,
-		c.UserID, ns(c.At), c.StretchID, string(c.Source))
+	err := db.update(ctx, func(tx pgx.Tx) error { return insertCompletion(ctx, tx, c) })
 	if err != nil {
 		return fmt.Errorf("add completion for %s: %w", c.UserID, err)
 	}
 	return nil
 }
 
+// insertCompletion stores c, counts it in its user's Progress and moves
+// their rotation past its stretch.
 func insertCompletion(ctx context.Context, tx pgx.Tx, c stretchbot.Completion) error {
-	_, err := tx.Exec(ctx, `INSERT INTO completions (user_id, at_ns, stretch_id, source) VALUES ($1, $2, $3, $4)`,
-		c.UserID, ns(c.At), c.StretchID, string(c.Source))
-	return err
+	if _, err := tx.Exec(ctx, `INSERT INTO completions (user_id, at_ns, stretch_id, source) VALUES ($1, $2, $3, $4)`,
+		c.UserID, ns(c.At), c.StretchID, string(c.Source)); err != nil {
+		return err
+	}
+	u, err := lockUser(ctx, tx, c.UserID)
+	if err != nil {
+		return err
+	}
+	if c.StretchID != "" {
+		u.Remember(c.StretchID)
+	}
+	// A user without a summary has completions from before summaries
+	// existed (or none): build it from the history, this once.
+	if u.Progress == nil || !u.Progress.Add(c, stretchbot.DayOf(c.At, u.Location()), u.Away) {
+		history, err := completionsIn(ctx, tx, c.UserID, time.Time{}, time.Time{})
+		if err != nil {
+			return err
+		}
+		p := stretchbot.BuildProgress(history, u.Location(), u.Away)
+		u.Progress = &p
+	}
+	return putUser(ctx, tx, u)
 }
 
 // Completions returns the user's completions with from <= At < to, oldest
@@ -43,11 +63,19 @@ func (db *DB) Completions(ctx context.Context, userID string, from, to time.Time
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	lo, hi := bounds(from, to)
-	rows, err := db.pool.Query(ctx, `SELECT at_ns, stretch_id, source FROM completions
-		WHERE user_id = $1 AND at_ns >= $2 AND at_ns < $3 ORDER BY at_ns, seq`, userID, lo, hi)
+	out, err := completionsIn(ctx, db.pool, userID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("list completions of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+func completionsIn(ctx context.Context, q querier, userID string, from, to time.Time) ([]stretchbot.Completion, error) {
+	lo, hi := bounds(from, to)
+	rows, err := q.Query(ctx, `SELECT at_ns, stretch_id, source FROM completions
+		WHERE user_id = $1 AND at_ns >= $2 AND at_ns < $3 ORDER BY at_ns, seq`, userID, lo, hi)
+	if err != nil {
+		return nil, err
 	}
 	var out []stretchbot.Completion
 	var (
@@ -58,10 +86,7 @@ func (db *DB) Completions(ctx context.Context, userID string, from, to time.Time
 		out = append(out, stretchbot.Completion{UserID: userID, At: fromNS(at), StretchID: stretch, Source: stretchbot.CompletionSource(source)})
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("list completions of %s: %w", userID, err)
-	}
-	return out, nil
+	return out, err
 }
 
 // AddCheckIn stores the minimum a check-in may keep.

@@ -70,33 +70,15 @@ func (db *DB) updateUser(ctx context.Context, id string, knownOnly bool, fn func
 				return store.UnknownUser(id)
 			}
 		}
-		// Make the row exist, so that FOR UPDATE has something to lock
-		// also for a new user; an empty body means "defaults". If fn
-		// fails, the rollback takes the placeholder away again.
-		if _, err := tx.Exec(ctx, `INSERT INTO users (id, body) VALUES ($1, '') ON CONFLICT (id) DO NOTHING`, id); err != nil {
+		var err error
+		if u, err = lockUser(ctx, tx, id); err != nil {
 			return err
-		}
-		var body []byte
-		if err := tx.QueryRow(ctx, `SELECT body FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&body); err != nil {
-			return err
-		}
-		u = stretchbot.User{ID: id}
-		if len(body) > 0 {
-			var err error
-			if u, err = store.DecodeUser(id, body); err != nil {
-				return err
-			}
 		}
 		if fnErr = fn(&u); fnErr != nil {
 			return fnErr
 		}
 		u.ID = id
-		enc, err := store.EncodeUser(u)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE users SET body = $2 WHERE id = $1`, id, enc)
-		return err
+		return putUser(ctx, tx, u)
 	})
 	switch {
 	case fnErr != nil:
@@ -105,6 +87,35 @@ func (db *DB) updateUser(ctx context.Context, id string, knownOnly bool, fn func
 		return stretchbot.User{}, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
+}
+
+// lockUser reads the user id (defaults if new) and locks their row until
+// the transaction ends.
+func lockUser(ctx context.Context, tx pgx.Tx, id string) (stretchbot.User, error) {
+	// Make the row exist, so that FOR UPDATE has something to lock also
+	// for a new user; an empty body means "defaults". If the transaction
+	// fails, the rollback takes the placeholder away again.
+	if _, err := tx.Exec(ctx, `INSERT INTO users (id, body) VALUES ($1, '') ON CONFLICT (id) DO NOTHING`, id); err != nil {
+		return stretchbot.User{}, err
+	}
+	var body []byte
+	if err := tx.QueryRow(ctx, `SELECT body FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&body); err != nil {
+		return stretchbot.User{}, err
+	}
+	if len(body) == 0 {
+		return stretchbot.User{ID: id}, nil
+	}
+	return store.DecodeUser(id, body)
+}
+
+// putUser stores u in the row lockUser locked.
+func putUser(ctx context.Context, tx pgx.Tx, u stretchbot.User) error {
+	enc, err := store.EncodeUser(u)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE users SET body = $2 WHERE id = $1`, u.ID, enc)
+	return err
 }
 
 // knownUser reports whether id has a users row or owns a schedule, and
@@ -369,6 +380,7 @@ func (db *DB) SchedulesByGuild(ctx context.Context, guildID string) ([]stretchbo
 	return out, nil
 }
 
+// querier is a pool or a transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }

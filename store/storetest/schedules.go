@@ -68,6 +68,9 @@ func testEveryFieldRoundTrips(t *testing.T, h Harness) {
 	var u stretchbot.User
 	fill(reflect.ValueOf(&u).Elem(), new(int))
 	u.ID = Alice
+	// Dates are real dates.
+	u.Away = []stretchbot.Away{{From: stretchbot.Day{Year: 2025, Month: 3, Day: 1}, Until: stretchbot.Day{Year: 2025, Month: 3, Day: 4}}}
+	u.Progress.Last = stretchbot.Day{Year: 2025, Month: 3, Day: 10}
 	want := must[stretchbot.User](t)(d.UpdateUser(ctx, Alice, func(x *stretchbot.User) error { *x = u; return nil }))
 
 	var s stretchbot.Schedule

@@ -50,6 +50,7 @@ func Run(t *testing.T, h Harness) {
 		{"MarkFiredConcurrent", testMarkFiredConcurrent},
 		{"Undelivered", testUndelivered},
 		{"Completions", testCompletions},
+		{"Progress", testProgress},
 		{"CheckInsAndPrune", testCheckInsAndPrune},
 		{"BreakClicks", testBreakClicks},
 		{"ExportRoundTrip", testExportRoundTrip},
