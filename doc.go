@@ -27,8 +27,8 @@
 //     spasm) and its three-character form for button custom_ids.
 //   - completion.go, progress.go, stats.go: completions, the running
 //     totals and streaks, the figures of /stretch stats.
-//   - user.go, limits.go, words.go: settings, per-person and per-server
-//     limits, counted words.
+//   - user.go, limits.go, words.go: settings (and Away, a person's time
+//     off), per-person and per-server limits, counted words.
 //   - signingkey.go: the keys button custom_ids are signed with.
 //   - error.go: Error, a code handlers act on and a message for the
 //     person; any other error is logged and shown as a generic failure.

@@ -64,6 +64,21 @@
 // users who closed them (CloseDMs, 403/50007); rate limits (429). Every
 // refusal is kept in ValidationErrors, except 429s and injected faults.
 //
+// # Installs and contexts
+//
+// An interaction's Origin says where it happened and through which
+// install: InGuild (a server's install, unless UserInstall is set), InDM
+// (the bot's DM) or InPrivateChannel (a DM or group DM between people,
+// reached only through the person's own install). The fake fills
+// context, authorizing_integration_owners and app_permissions as Discord
+// does, and refuses what Discord refuses there: a channel message where
+// the bot is not a member or lacks View Channel or Send Messages
+// (403/50001, 403/50013), a sixth follow-up through a user install.
+// Offers says whether Discord would offer a registered command at an
+// Origin (its integration_types and contexts). Origins, Offers and the
+// follow-up cap are in rest_interactions.go, the channel refusals in
+// rest.go (postRefusalLocked).
+//
 // # enforce_nonce
 //
 // Create Message honours enforce_nonce as Discord does: a request with
