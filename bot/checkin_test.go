@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -444,6 +445,54 @@ func TestClinicianButtonLiftsTheHold(t *testing.T) {
 	e.accepted(r, 2)
 	// Pressing it again changes nothing and is still accepted.
 	wantIn(t, replyText(e.press(r, "Stretch now")), "Steps")
+}
+
+// TestOnlyTheClinicianButtonLiftsTheHold: while an urgent result holds
+// stretches and reminders, /stretch remind resume, pause, set and list
+// lift nothing and point to "I've been checked by a clinician", never to
+// resume or to another check-in.
+func TestOnlyTheClinicianButtonLiftsTheHold(t *testing.T) {
+	t.Parallel()
+	e := newCheckinEnv(t)
+	e.command("stretch remind set", map[string]string{"time": "7:30", "timezone": "UTC"})
+	e.checkIn(map[string]string{"between your legs": "Not sure"})
+	cleared := stretchbot.ClearedLabel(lang.English())
+	for _, c := range []struct {
+		name string
+		opts map[string]string
+	}{
+		{"stretch remind resume", nil},
+		{"stretch remind pause", map[string]string{"for": "2h"}},
+		{"stretch remind list", nil},
+		{"stretch remind set", map[string]string{"time": "18:00", "timezone": "UTC"}},
+		{"stretch remind resume", nil},
+	} {
+		r := e.command(c.name, c.opts)
+		text := replyText(r)
+		wantIn(t, text, "checked you", cleared)
+		wantNotIn(t, text, "remind resume", "/checkin", "on again", "next in")
+		if !slices.Contains(buttonLabels(r), cleared) {
+			t.Errorf("/%s: no %q button: %v", c.name, cleared, buttonLabels(r))
+		}
+		if u := e.user(); u.Paused != stretchbot.PauseCheckIn || !u.PausedUntil.IsZero() {
+			t.Fatalf("/%s changed the hold: %q until %v", c.name, u.Paused, u.PausedUntil)
+		}
+		if r := e.command("stretch now", nil); !strings.Contains(replyText(r), "holding stretches back") {
+			t.Fatalf("a stretch after /%s: %s", c.name, replyText(r))
+		}
+	}
+	// The button on the list lifts it.
+	r := e.press(e.command("stretch remind list", nil), cleared)
+	wantIn(t, replyText(r), stretchbot.ClearedText(lang.English()))
+	if e.user().Paused != stretchbot.PauseNone {
+		t.Fatal("still held after the clinician button")
+	}
+	wantIn(t, replyText(e.command("stretch remind list", nil)), "next in")
+	// A pause of one's own is resumed as before; while it lasts, the list
+	// gives no "next" time.
+	e.command("stretch remind pause", map[string]string{"for": "3d"})
+	wantNotIn(t, replyText(e.command("stretch remind list", nil)), "next in")
+	wantIn(t, replyText(e.command("stretch remind resume", nil)), "on again")
 }
 
 // TestStretchesFollowTheLimits: bone risk, severe pain and spasm:true in

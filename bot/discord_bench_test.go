@@ -27,13 +27,18 @@ func BenchmarkInteractionOpenLoop(b *testing.B) {
 	}
 }
 
+// missedAfter is Discord's window for the first answer: latencies are
+// capped there (a p99 of 3000 ms means at least 1 % failed on Discord) and
+// an interaction still unanswered when the benchmark stops waiting counts
+// as that.
+const missedAfter = 3 * time.Second
+
 // openLoop sends rate interactions a second for 4 s from 1,000 people,
 // with the card's pictures (a multipart answer of 15-40 KB) or without.
 func openLoop(b *testing.B, noPictures bool, rate int) {
 	const people, seconds = 1000, 4
 	e := newEnv(b, envOptions{guildID: guildID, noPictures: noPictures})
 	e.fake.DisableRateLimits() // interaction callbacks are exempt anyway
-	ctx := testCtx(b)
 	users := make([]discordtest.User, people)
 	for i := range users {
 		users[i] = discordtest.User{ID: fmt.Sprint(3100000000000000000 + i), Username: fmt.Sprint("p", i)}
@@ -44,6 +49,7 @@ func openLoop(b *testing.B, noPictures bool, rate int) {
 	interval := time.Second / time.Duration(rate)
 	var lat []time.Duration
 	var reached float64
+	var missed int
 	for b.Loop() {
 		ids := make([]string, n)
 		intended := make([]time.Time, n)
@@ -56,16 +62,32 @@ func openLoop(b *testing.B, noPictures bool, rate int) {
 			ids[i] = e.fake.SlashCommand(inv(inGuild(users[i%people]), "stretch now"))
 		}
 		reached = float64(n-1) / time.Since(start).Seconds()
-		lat = lat[:0]
-		for i, id := range ids {
-			r, err := e.fake.WaitResponse(ctx, id)
-			if err != nil {
-				b.Fatal(err)
+		// An overloaded bot answers late, not never: wait for the last
+		// answer, then count as missed what is still unanswered (on
+		// Discord, past its 3 s window, "The application did not respond").
+		// Polled: a condition over every id on each of the fake's
+		// notifications would cost more CPU than the bot.
+		for next, give := 0, time.Now().Add(30*time.Second); next < n && time.Now().Before(give); {
+			if _, ok := e.fake.Response(ids[next]); ok {
+				next++
+				continue
 			}
-			lat = append(lat, r.Time.Sub(intended[i]))
+			time.Sleep(20 * time.Millisecond)
+		}
+		lat, missed = lat[:0], 0
+		for i, id := range ids {
+			r, ok := e.fake.Response(id)
+			if !ok {
+				missed++
+				lat = append(lat, missedAfter)
+				continue
+			}
+			lat = append(lat, min(r.Time.Sub(intended[i]), missedAfter))
 		}
 	}
 	slices.Sort(lat)
+	firstOver, _ := slices.BinarySearch(lat, missedAfter)
+	overWindow := len(lat) - firstOver
 	pct := func(p float64) float64 {
 		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
 	}
@@ -73,5 +95,7 @@ func openLoop(b *testing.B, noPictures bool, rate int) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 	b.ReportMetric(pct(1), "max-ms")
 	b.ReportMetric(reached, "sent/s")
+	b.ReportMetric(float64(missed), "unanswered")
+	b.ReportMetric(float64(overWindow), "over-3s")
 	b.ReportMetric(0, "ns/op") // the pace is fixed; ns/op says nothing
 }

@@ -125,13 +125,21 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 		text += "\n" + p.T("remind.set.next", "When", b.full(p, next, loc), "Relative", b.relative(p, next, loc))
 	}
 	text += "\n" + p.T("remind.set.filters", "Filters", filterLine(p, f, u.Equipment))
-	if u.RemindersPaused(b.now()) {
+	held := u.Paused == stretchbot.PauseCheckIn
+	switch {
+	case held:
+		text += "\n" + stretchbot.HeldText(p)
+	case u.RemindersPaused(b.now()):
 		text += "\n" + p.T("remind.set.paused")
 	}
 	if w := b.zoneWarning(p, loc); w != "" {
 		text += "\n" + w
 	}
-	return message(text), nil
+	r := message(text)
+	if held {
+		r.Rows = [][]Button{{clearedButton(p, in.UserID)}}
+	}
+	return r, nil
 }
 
 // destination says where a reminder is delivered, seen from channel here.
@@ -181,6 +189,12 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 	if len(list) == 0 {
 		return message(p.T("remind.list.none")), nil
 	}
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	// While every reminder is paused, a "next" time is not what happens.
+	allPaused := u.RemindersPaused(b.now())
 	var lines []string
 	var buttons []Button
 	for _, s := range list {
@@ -197,24 +211,26 @@ func (b *Bot) remindList(ctx context.Context, in Interaction) (Reply, error) {
 		}
 		if s.Paused {
 			line += " — " + p.T("remind.list.paused_one")
-		} else if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok && loc != nil {
+		} else if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok && loc != nil && !allPaused {
 			line += " — " + p.T("remind.list.next", "When", b.relative(p, next, loc))
 		}
 		lines = append(lines, line)
 		buttons = append(buttons, Button{Label: p.T("remind.list.remove", "ID", s.ID), ID: customid.Make(customid.Remove, strconv.FormatUint(s.ID, 10), in.UserID), Style: Danger})
 	}
-	u, err := b.cfg.Store.User(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
-	}
 	desc := strings.Join(lines, "\n")
-	if u.RemindersPaused(b.now()) {
+	rows := chunkButtons(buttons)
+	switch {
+	case u.Paused == stretchbot.PauseCheckIn:
+		// Only the person saying a clinician has checked them lifts it.
+		desc += "\n\n⏸ " + stretchbot.HeldText(p)
+		rows = append(rows, []Button{clearedButton(p, in.UserID)})
+	case allPaused:
 		desc += "\n\n⏸ " + b.pausedText(p, "remind.list.paused", u)
 	}
 	if line := b.awayLine(in, u); line != "" {
 		desc += "\n\n" + line
 	}
-	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("remind.list.title"), Description: desc, Color: colorInfo}}, Rows: chunkButtons(buttons)}, nil
+	return Reply{Ephemeral: true, Cards: []Card{{Title: p.T("remind.list.title"), Description: desc, Color: colorInfo}}, Rows: rows}, nil
 }
 
 // pausedText is message id (paused until resumed) or id+"_until" (paused
@@ -322,8 +338,8 @@ func (b *Bot) remindPause(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, err
 	}
 	u, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-		if u.Paused == stretchbot.PauseCheckIn && u.RemindersPaused(b.now()) {
-			return nil // a safety pause stays until the user resumes on purpose
+		if u.Paused == stretchbot.PauseCheckIn {
+			return nil // held by a check-in: only the clinician button lifts it
 		}
 		u.Paused = stretchbot.PauseByUser
 		u.PausedUntil = time.Time{}
@@ -335,17 +351,28 @@ func (b *Bot) remindPause(ctx context.Context, in Interaction) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("pause reminders of %s: %w", in.UserID, err)
 	}
+	if u.Paused == stretchbot.PauseCheckIn {
+		return heldReply(in.Lang(), in.UserID), nil
+	}
 	return message("⏸ " + b.pausedText(in.Lang(), "remind.paused", u)), nil
 }
 
+// remindResume turns reminders back on, unless an urgent check-in result
+// holds them: that hold ends only when the person says a clinician has
+// checked them (clickCleared), so resume answers with that button.
 func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
-	var was stretchbot.PauseReason
+	var held bool
 	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
-		was = u.Paused
+		if held = u.Paused == stretchbot.PauseCheckIn; held {
+			return nil
+		}
 		u.Paused, u.PausedUntil = stretchbot.PauseNone, time.Time{}
 		return nil
 	}); err != nil {
 		return Reply{}, fmt.Errorf("resume reminders of %s: %w", in.UserID, err)
+	}
+	if held {
+		return heldReply(in.Lang(), in.UserID), nil
 	}
 	// Schedules paused one by one (DMs were closed) come back too.
 	list, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
@@ -370,9 +397,6 @@ func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	p := in.Lang()
 	text := "▶️ " + p.T("remind.resumed")
-	if was == stretchbot.PauseCheckIn {
-		text += " " + p.T("remind.resumed.after_checkin")
-	}
 	if len(list) == 0 {
 		text += " " + p.T("remind.resumed.none")
 	}

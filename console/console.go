@@ -39,6 +39,9 @@ const (
 	UserID    = "100000000000000001"
 	GuildID   = "200000000000000002"
 	ChannelID = "300000000000000003"
+	// DMChannelID is the user's direct messages with the bot, where
+	// reminders by DM arrive and their buttons are pressed.
+	DMChannelID = "400000000000000004"
 )
 
 // MaxLine is the longest input line read; a longer one is refused.
@@ -92,6 +95,7 @@ type message struct {
 	keys    []int // key numbers, in the order printed
 	buttons map[int]bot.Button
 	stop    context.CancelFunc // ends its countdown; nil when none runs
+	dm      bool               // shown in the direct messages, not the channel
 }
 
 // New returns a console that writes to out.
@@ -209,7 +213,7 @@ func (c *Console) line(ctx context.Context, line string) (quit bool) {
 		c.printf("%s\n", stretchbot.ErrorText(c.p, err))
 		return false
 	}
-	c.show(c.bot.Handle(ctx, c.interaction(in)), nil)
+	c.show(c.bot.Handle(ctx, c.interaction(in)), nil, false)
 	return false
 }
 
@@ -255,7 +259,13 @@ func (c *Console) press(ctx context.Context, l byte, n int) {
 		return
 	}
 	in := c.interaction(bot.Interaction{Kind: bot.KindButton, CustomID: btn.ID})
-	c.show(c.bot.Handle(ctx, in), m)
+	if m.dm {
+		// Pressed in the direct messages, as on Discord: what it leaves
+		// for later (a snooze) comes by direct message too.
+		in.GuildID, in.ChannelID, in.Permissions = "", DMChannelID, 0
+		in.Context, in.Reach = bot.ContextBotDM, bot.ReachChannel
+	}
+	c.show(c.bot.Handle(ctx, in), m, m.dm)
 }
 
 // keyHint completes why a key pressed nothing with the keys that work.
@@ -370,7 +380,7 @@ func (c *Console) Send(_ context.Context, to bot.Destination, r bot.Reply) error
 		bell, where = "🔕", c.p.T("console.sent.silent", "Where", where)
 	}
 	c.printf("\n%s [%s]\n", bell, where)
-	c.show(r, nil)
+	c.show(r, nil, to.ChannelID == "")
 	return nil
 }
 
@@ -381,12 +391,16 @@ var (
 	boldRe    = regexp.MustCompile(`\*\*(.+?)\*\*`)
 	mentionRe = regexp.MustCompile(`<@!?\d+>\s*`)
 	channelRe = regexp.MustCompile(`<#\d+>`)
+	linkRe    = regexp.MustCompile(`\[([^\]]+)\]\((https?://[^)\s]+)\)`)
 )
 
 func plain(p *lang.Printer, s string) string {
 	s = boldRe.ReplaceAllString(s, "$1")
 	s = mentionRe.ReplaceAllString(s, "")
 	s = channelRe.ReplaceAllString(s, p.T("console.this_channel"))
+	// A masked link shows only its text on Discord; a terminal needs the
+	// address too.
+	s = linkRe.ReplaceAllString(s, "$1 ($2)")
 	return strings.ReplaceAll(s, "`", "")
 }
 
@@ -406,8 +420,9 @@ func (c *Console) writeCard(b *strings.Builder, card bot.Card) {
 
 // show prints a reply. An update (Update) replaces the message it was
 // pressed on, which keeps its letter; any other reply with buttons is a new
-// message with the next letter.
-func (c *Console) show(r bot.Reply, pressed *message) {
+// message with the next letter. dm says the reply is in the direct
+// messages: its buttons are pressed there.
+func (c *Console) show(r bot.Reply, pressed *message, dm bool) {
 	var b strings.Builder
 	if r.Content != "" {
 		b.WriteString(c.plain(r.Content) + "\n")
@@ -451,6 +466,7 @@ func (c *Console) show(r bot.Reply, pressed *message) {
 		m.keys, m.buttons = nil, nil
 	case len(r.Rows) > 0:
 		m = c.newMessageLocked()
+		m.dm = dm
 	}
 	if m != nil {
 		var labels []string
@@ -485,7 +501,8 @@ var hashNumberRe = regexp.MustCompile(`#(\d+)$`)
 // assign gives the buttons of rows their key numbers and returns them in
 // order. A key matches what it presses: buttons labelled with numbers (a
 // pain scale from 0 to 10) keep those numbers, and buttons naming a
-// numbered thing ("Remove #4") take its number; others count from 1.
+// numbered thing ("Remove #4") take its number, and a button beside those
+// that names none takes the next number after them; others count from 1.
 func (m *message) assign(rows [][]bot.Button) []int {
 	var all []bot.Button
 	for _, row := range rows {
@@ -493,17 +510,29 @@ func (m *message) assign(rows [][]bot.Button) []int {
 	}
 	m.buttons = map[int]bot.Button{}
 	m.keys = nil
-	numbers := func(of func(string) (int, bool)) bool {
+	numbers := func(of func(string) (int, bool), others bool) bool {
 		seen := map[int]bool{}
+		last := -1
 		for _, btn := range all {
 			n, ok := of(btn.Label)
-			if !ok || seen[n] {
+			switch {
+			case !ok && others:
+				continue
+			case !ok || seen[n]:
 				return false
 			}
 			seen[n] = true
+			last = max(last, n)
+		}
+		if last < 0 {
+			return false
 		}
 		for _, btn := range all {
-			n, _ := of(btn.Label)
+			n, ok := of(btn.Label)
+			if !ok {
+				last++
+				n = last
+			}
 			m.buttons[n] = btn
 			m.keys = append(m.keys, n)
 		}
@@ -521,7 +550,7 @@ func (m *message) assign(rows [][]bot.Button) []int {
 		n, err := strconv.Atoi(sm[1])
 		return n, err == nil
 	}
-	if len(all) > 0 && (numbers(whole) || numbers(hashed)) {
+	if len(all) > 0 && (numbers(whole, false) || numbers(hashed, true)) {
 		return m.keys
 	}
 	for i, btn := range all {

@@ -157,6 +157,10 @@ func TestCheckInWithNumberedAnswers(t *testing.T) {
 	if strings.Contains(out, "How old are you?") {
 		t.Errorf("the profile was asked before the emergency questions:\n%s", out)
 	}
+	// Discord's masked link is printed as its text and address.
+	if !strings.Contains(out, "list of emergency telephone numbers (https://") || strings.Contains(out, "](") {
+		t.Errorf("the list of emergency numbers is not a plain link:\n%s", out)
+	}
 	u, err := e.db.User(context.Background(), console.UserID)
 	if err != nil || u.Paused != stretchbot.PauseCheckIn {
 		t.Fatalf("reminders not paused after an emergency answer: %+v %v", u, err)
@@ -383,6 +387,50 @@ func TestRateLimitInTheConsole(t *testing.T) {
 	e.clock.Advance(time.Second)
 	if out := e.type_(t, "/stretch done"); !strings.Contains(out, "logged. Streak: 1 day.") {
 		t.Fatalf("a second later:\n%s", out)
+	}
+}
+
+// TestSnoozeOfADirectMessageStaysADirectMessage: a button on a message
+// that arrived by direct message is pressed there, as on Discord, so the
+// snoozed reminder comes back by direct message, not in the channel.
+func TestSnoozeOfADirectMessageStaysADirectMessage(t *testing.T) {
+	start := time.Date(2026, 11, 25, 7, 0, 0, 0, time.UTC)
+	e := newEnv(t, start)
+	e.type_(t, "/stretch remind set time:7:30 timezone:UTC")
+	e.clock.Set(start.Add(30 * time.Minute))
+	e.waitOutput(t, "🔔 [direct message]")
+	e.waitOutput(t, "Snooze 10 minutes")
+	out := e.type_(t, "a4")
+	if !strings.Contains(out, "Snoozed") {
+		t.Fatalf("[a4] is not the snooze:\n%s", out)
+	}
+	list, err := e.db.SchedulesByOwner(context.Background(), console.UserID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snoozes int
+	for _, s := range list {
+		if s.Kind == stretchbot.KindSnooze {
+			snoozes++
+			if s.GuildID != "" || s.ChannelID != "" {
+				t.Fatalf("the snooze of a direct message posts in server %q channel %q", s.GuildID, s.ChannelID)
+			}
+		}
+	}
+	if snoozes != 1 {
+		t.Fatalf("%d snoozes, want 1", snoozes)
+	}
+	e.clock.Set(start.Add(41 * time.Minute))
+	timeout := time.After(5 * time.Second)
+	for strings.Count(e.out.String(), "Time to stretch!") < 2 {
+		select {
+		case <-e.out.written:
+		case <-timeout:
+			t.Fatalf("the snoozed reminder never came:\n%s", e.out.String())
+		}
+	}
+	if n := strings.Count(e.out.String(), "🔔 [direct message]"); n != 2 || strings.Contains(e.out.String(), "🔔 [channel]") {
+		t.Fatalf("the snoozed reminder came elsewhere:\n%s", e.out.String())
 	}
 }
 

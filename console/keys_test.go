@@ -90,6 +90,17 @@ func TestKeysMatchWhatTheyPress(t *testing.T) {
 	if !strings.Contains(out, "There is no button b1: message b has b2.") {
 		t.Fatalf("a key of no button:\n%s", out)
 	}
+
+	// Held by an urgent check-in, the list also has the clinician button:
+	// the reminders keep their numbers, it takes the next one.
+	e.type_(t, "/checkin", "c1")
+	out = e.type_(t, "/stretch remind list")
+	if !strings.Contains(out, "[d2] Remove #2  [d3] I've been checked by a clinician") {
+		t.Fatalf("held reminder list keys:\n%s", out)
+	}
+	if out = e.type_(t, "d3"); !strings.Contains(out, "lifted the hold") {
+		t.Fatalf("d3 did not lift the hold:\n%s", out)
+	}
 }
 
 // TestMessageLettersAreReused: after 26 messages with buttons, a letter

@@ -80,6 +80,7 @@ var exportAbout = []string{
 	"language: your Discord app's language at your latest command, for reminders and direct messages; empty until known.",
 	"kind: reminder, once (a one-time reminder), break (a channel break you set up), snooze (a snoozed reminder, or one held until your quiet hours end) or checkin (a reminder to check in).",
 	"source: button (Done), manual (/stretch done) or break.",
+	"last_due: when a reminder was last due (sent or skipped); sending: its sends Discord has not yet confirmed. They keep a reminder from being sent twice.",
 	"Check-ins are deleted after 90 days. /stretch privacy forget deletes everything in this file.",
 }
 

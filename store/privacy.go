@@ -110,6 +110,19 @@ type ExportSchedule struct {
 	Created   time.Time    `json:"created"`
 	Filter    ExportFilter `json:"filter"`
 	Language  string       `json:"language,omitempty"` // a stretch break's: the server's language
+	// LastDue and Sending are the schedule's fired markers, the
+	// scheduler's guard against sending a reminder twice: when it was last
+	// due (sent or skipped; zero if never), and the sends Discord has not
+	// yet confirmed.
+	LastDue time.Time    `json:"last_due"`
+	Sending []ExportSend `json:"sending"`
+}
+
+// ExportSend is one occurrence of a schedule being sent, not yet confirmed
+// by Discord.
+type ExportSend struct {
+	Due  time.Time `json:"due"`
+	Sent time.Time `json:"sent"`
 }
 
 // ExportCompletion is one stretch the user did.
@@ -155,7 +168,11 @@ func (db *DB) Export(ctx context.Context, userID string) (Export, error) {
 		}
 		ex.Schedules = make([]ExportSchedule, 0, len(list))
 		for _, s := range list {
-			ex.Schedules = append(ex.Schedules, exportSchedule(s))
+			es, err := exportFired(tx, exportSchedule(s))
+			if err != nil {
+				return err
+			}
+			ex.Schedules = append(ex.Schedules, es)
 		}
 		ex.Completions = []ExportCompletion{}
 		err = scanUserTimes(tx.Bucket(bucketCompletions), userID, time.Time{}, time.Time{}, func(at time.Time, v []byte) error {
@@ -330,12 +347,30 @@ func exportSettings(u stretchbot.User) *ExportSettings {
 	return st
 }
 
-// exportSchedule is the export form of a schedule.
+// exportSchedule is the export form of a schedule, without its fired
+// markers (the backend adds those).
 func exportSchedule(s stretchbot.Schedule) ExportSchedule {
 	return ExportSchedule{
 		ID: s.ID, Kind: s.Kind.String(), GuildID: s.GuildID, ChannelID: s.ChannelID,
 		Spec: s.Spec, At: s.At, TimeZone: s.TimeZone, Paused: s.Paused, Created: s.Created,
 		Filter:   ExportFilter{Position: string(s.Filter.Position), Equipment: string(s.Filter.Equipment), SpasmSafe: s.Filter.SpasmSafe},
 		Language: s.Locale,
+		Sending:  []ExportSend{},
 	}
+}
+
+// exportFired adds the schedule's fired markers to its export form.
+func exportFired(tx *bolt.Tx, es ExportSchedule) (ExportSchedule, error) {
+	id := u64(es.ID)
+	if v := tx.Bucket(bucketFiredLast).Get(id); len(v) == 8 {
+		es.LastDue = timeFromKey(v)
+	}
+	c := tx.Bucket(bucketFiredUnsent).Cursor()
+	for k, v := c.Seek(id); hasPrefixKey(k, id); k, v = c.Next() {
+		if len(k) != 16 || len(v) != 8 {
+			return es, fmt.Errorf("%w: bad undelivered occurrence %x", ErrCorrupt, k)
+		}
+		es.Sending = append(es.Sending, ExportSend{Due: timeFromKey(k[8:]), Sent: timeFromKey(v)})
+	}
+	return es, nil
 }

@@ -43,7 +43,8 @@ type Options struct {
 	// file must exist and be at the current schema version.
 	ReadOnly bool
 	// ObserveTx, when set, is told how long each transaction took, by kind
-	// ("view", "update", "batch"), for metrics.
+	// ("view", "update", "batch", and "scrub" for ScrubFreePages' write
+	// transaction), for metrics.
 	ObserveTx func(kind string, d time.Duration)
 }
 

@@ -13,7 +13,7 @@ type backupConfig struct {
 }
 
 func parseBackupFlags(args []string, getenv func(string) string, help io.Writer) (backupConfig, []string, error) {
-	fs := newFlagSet("backup", "Usage: stretchbot backup --out FILE [--db FILE | --from ADDR]\n\nWrite a consistent copy of the database, checked before it gets its name.")
+	fs := newFlagSet("backup", "Usage: stretchbot backup --out FILE [--db FILE | --from SOCKET]\n\nWrite a consistent copy of the database, checked before it gets its name.")
 	def := getenv("STRETCHBOT_DB")
 	if def == "" {
 		def = "stretchbot.db"

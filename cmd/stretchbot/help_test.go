@@ -55,6 +55,15 @@ func TestEachCommandsHelpListsItsOwnFlags(t *testing.T) {
 	}
 }
 
+// TestBackupUsageNamesASocket: --from takes the path of a Unix socket
+// (TCP addresses are refused), and the usage line says so.
+func TestBackupUsageNamesASocket(t *testing.T) {
+	_, out, _ := run(t, nil, "", "backup", "-h")
+	if !strings.Contains(out, "--from SOCKET") || strings.Contains(out, "ADDR") {
+		t.Fatalf("backup usage:\n%s", out)
+	}
+}
+
 func TestAFlagOfAnotherCommandIsRefused(t *testing.T) {
 	code, out, errOut := run(t, nil, "/stretch now\n", "console", "--db", filepath.Join(t.TempDir(), "x.db"), "--http", ":9090")
 	if code != exitUsage || !strings.Contains(errOut, "--http is a flag of stretchbot run, not of console") {

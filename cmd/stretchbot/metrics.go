@@ -24,7 +24,7 @@ func newMetrics() *metrics {
 		reg: prometheus.NewRegistry(),
 		txDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "stretchbot_db_transaction_seconds",
-			Help:    "Duration of database transactions by kind (view, update, batch).",
+			Help:    "Duration of database transactions by kind (view, update, batch, scrub).",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 4, 10),
 		}, []string{"kind"}),
 		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{

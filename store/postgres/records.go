@@ -272,8 +272,13 @@ func (db *DB) Export(ctx context.Context, userID string) (store.Export, error) {
 			return err
 		}
 		ex.Schedules = make([]store.ExportSchedule, 0, len(list))
+		index := make(map[uint64]int, len(list))
 		for _, s := range list {
+			index[s.ID] = len(ex.Schedules)
 			ex.Schedules = append(ex.Schedules, store.ExportScheduleOf(s))
+		}
+		if err := exportFired(ctx, tx, userID, ex.Schedules, index); err != nil {
+			return err
 		}
 		ex.Completions = []store.ExportCompletion{}
 		rows, err := tx.Query(ctx, `SELECT at_ns, stretch_id, source FROM completions WHERE user_id = $1 ORDER BY at_ns, seq`, userID)
@@ -313,6 +318,35 @@ func (db *DB) Export(ctx context.Context, userID string) (store.Export, error) {
 		return store.Export{}, fmt.Errorf("export user %s: %w", userID, err)
 	}
 	return ex, nil
+}
+
+// exportFired adds the fired markers of the user's schedules to their
+// export forms (list; index maps each schedule ID to its place in it).
+func exportFired(ctx context.Context, tx pgx.Tx, userID string, list []store.ExportSchedule, index map[uint64]int) error {
+	rows, err := tx.Query(ctx, `SELECT f.schedule_id, f.at_ns FROM fired_last f JOIN schedules s ON s.id = f.schedule_id WHERE s.owner = $1`, userID)
+	if err != nil {
+		return err
+	}
+	var id, due, sent int64
+	if _, err := pgx.ForEachRow(rows, []any{&id, &due}, func() error {
+		if i, ok := index[uint64(id)]; ok {
+			list[i].LastDue = fromNS(due)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	rows, err = tx.Query(ctx, `SELECT f.schedule_id, f.at_ns, f.sent_ns FROM fired_unsent f JOIN schedules s ON s.id = f.schedule_id WHERE s.owner = $1 ORDER BY f.schedule_id, f.at_ns`, userID)
+	if err != nil {
+		return err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&id, &due, &sent}, func() error {
+		if i, ok := index[uint64(id)]; ok {
+			list[i].Sending = append(list[i].Sending, store.ExportSend{Due: fromNS(due), Sent: fromNS(sent)})
+		}
+		return nil
+	})
+	return err
 }
 
 // ExportJSON returns Export(userID) as the file a user gets.

@@ -345,6 +345,51 @@ func testExportRoundTrip(t *testing.T, h Harness) {
 	}
 }
 
+// The export holds the fired markers too: every record about the user.
+func testExportFiredMarkers(t *testing.T, h Harness) {
+	d := open(t, h)
+	SeedUser(t, d, Alice)
+	SeedUser(t, d, Bob)
+	byKind := func() map[string]store.ExportSchedule {
+		out := map[string]store.ExportSchedule{}
+		for _, s := range must[store.Export](t)(d.Export(ctx, Alice)).Schedules {
+			out[s.Kind] = s
+		}
+		return out
+	}
+	got := byKind()
+	if r := got["reminder"]; !r.LastDue.Equal(T0) || r.Sending == nil || len(r.Sending) != 0 {
+		t.Fatalf("reminder fired at T0: last_due %v, sending %v", r.LastDue, r.Sending)
+	}
+	if b := got["break"]; !b.LastDue.Equal(T0) {
+		t.Fatalf("break fired at T0: last_due %v", b.LastDue)
+	}
+	sn := got["snooze"]
+	if !sn.LastDue.IsZero() || len(sn.Sending) != 0 {
+		t.Fatalf("snooze never fired: last_due %v, sending %v", sn.LastDue, sn.Sending)
+	}
+	due, sent := T0.Add(time.Hour), T0.Add(time.Hour+time.Second)
+	occ := []stretchbot.Fired{{ScheduleID: sn.ID, At: due, Sent: sent}}
+	must[[]bool](t)(d.MarkFired(ctx, occ))
+	d.reopen()
+	sn = byKind()["snooze"]
+	if !sn.LastDue.Equal(due) || len(sn.Sending) != 1 || !sn.Sending[0].Due.Equal(due) || !sn.Sending[0].Sent.Equal(sent) {
+		t.Fatalf("snooze being sent: last_due %v, sending %+v; want %v, [{%v %v}]", sn.LastDue, sn.Sending, due, due, sent)
+	}
+	if err := d.MarkDelivered(ctx, occ); err != nil {
+		t.Fatal(err)
+	}
+	if sn = byKind()["snooze"]; !sn.LastDue.Equal(due) || len(sn.Sending) != 0 {
+		t.Fatalf("snooze delivered: last_due %v, sending %+v", sn.LastDue, sn.Sending)
+	}
+	// Bob's markers stay in Bob's export.
+	for _, s := range must[store.Export](t)(d.Export(ctx, Bob)).Schedules {
+		if len(s.Sending) != 0 {
+			t.Fatalf("Bob's %s shows Alice's send: %+v", s.Kind, s.Sending)
+		}
+	}
+}
+
 func testForget(t *testing.T, h Harness) {
 	d := open(t, h)
 	SeedUser(t, d, Alice)

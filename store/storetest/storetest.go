@@ -54,6 +54,7 @@ func Run(t *testing.T, h Harness) {
 		{"CheckInsAndPrune", testCheckInsAndPrune},
 		{"BreakClicks", testBreakClicks},
 		{"ExportRoundTrip", testExportRoundTrip},
+		{"ExportFiredMarkers", testExportFiredMarkers},
 		{"Forget", testForget},
 		{"UpdateKnownUser", testUpdateKnownUser},
 		{"SigningKeys", testSigningKeys},
