@@ -16,7 +16,7 @@ func TestCount(t *testing.T) {
 		{2, NounStretch, "2 stretches"},
 		{1, NounBreak, "1 break"},
 		{21, NounDay, "21 days"},
-		{1, NounCheckMark, "1 check-mark"},
+		{1, NounCheckMark, `1 "I did it"`},
 		{1, NounActiveDay, "1 active day"},
 		{3, NounTime, "3 times"},
 	} {

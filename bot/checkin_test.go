@@ -269,7 +269,8 @@ func TestCheckInFlowPerResult(t *testing.T) {
 			name:    "cancer survivor with usual pain is soon, not today",
 			answers: map[string]string{"How old": "50 to 64", "cancer": "Yes", "How did this episode": "^My usual", "How bad": "4"},
 			screens: 14, heading: "See a doctor in the next few days", first: "Book an appointment",
-			has:     []string{"You have had cancer, or you are losing weight without trying to. This is your usual back pain", safetyNet},
+			has:     []string{"You have had cancer, or you are losing weight without trying to. This is your usual back pain", "you may keep stretching gently", safetyNet},
+			hasNot:  []string{"is fine"},
 			buttons: nil, age: stretchbot.Age50To64, pain: 4, tier: stretchbot.TierSeeDoctorSoon,
 		},
 		{

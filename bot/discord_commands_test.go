@@ -233,9 +233,12 @@ func TestPrivacy(t *testing.T) {
 		}
 	}
 
-	// Forget asks first; "Keep my data" changes nothing.
+	// Forget asks first, naming what it deletes and what it keeps; "Keep
+	// my data" changes nothing.
 	_, r = e.run(inv(o, "stretch privacy forget"))
 	wantType(t, r, discordtest.CallbackChannelMessage, true)
+	wantText(t, r.Message, "check-ins and which stretch breaks you joined")
+	wantText(t, r.Message, "Stretch breaks you set up for a server keep running for everyone, without your name.")
 	_, kept := e.click(o, r.Message, "Keep my data")
 	wantType(t, kept, discordtest.CallbackUpdateMessage, true)
 	if s, _ := e.db.SchedulesByOwner(ctx, aliceID); len(s) != 1 {
@@ -472,7 +475,8 @@ func TestStretchBreak(t *testing.T) {
 
 	id, r := e.run(inv(asAdmin(alice), "stretchbreak stats"))
 	wantType(t, r, discordtest.CallbackDeferredMessage, true)
-	wantText(t, e.final(id), "1 break joined, 2 check-marks in all")
+	wantText(t, e.final(id), `1 break joined, 2 "I did it" in all`)
+	wantText(t, e.final(id), "Counts only: this view names no one.")
 
 	_, r = e.run(inv(inGuild(bob), "stretchbreak remove", opt("id", int(brk.ID))))
 	wantText(t, r.Message, "Only people who can manage")
