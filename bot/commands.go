@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stretchbot/stretchbot/lang"
@@ -49,91 +50,80 @@ const (
 )
 
 var (
-	optTimezone = OptionSpec{Name: "timezone", Description: "Your time zone, e.g. Europe/Berlin (start typing to search)", Autocomplete: true}
-	optDays     = OptionSpec{Name: "days", Description: "daily, weekdays, weekends or a list like mon,wed,fri (default daily)"}
-	optTime     = OptionSpec{Name: "time", Description: "Time of day, e.g. 7:30, 19:30 or 7:30pm", Required: true}
-	optWhen     = OptionSpec{Name: "time", Description: "7:30, 7pm or noon to repeat; once: in 20 minutes, tomorrow 9:00, friday 18:00", Required: true}
-	optID       = OptionSpec{Name: "id", Description: "The number shown by list", Type: OptInteger, Required: true}
+	optTimezone = OptionSpec{Name: "timezone", Autocomplete: true}
+	optDays     = OptionSpec{Name: "days"}
+	optTime     = OptionSpec{Name: "time", Required: true}
+	optWhen     = OptionSpec{Name: "time", Required: true}
+	optID       = OptionSpec{Name: "id", Type: OptInteger, Required: true}
 	// The filters of a stretch card, a reminder and a routine.
-	optPosition  = OptionSpec{Name: "position", Description: "Where you are (default anywhere)", Choices: []string{"floor", "bed", "chair"}}
-	optEquipment = OptionSpec{Name: "equipment", Description: "What you have at hand (default what you told me; all shows everything)", Choices: []string{"none", "strap", "ball", "chair", "all"}}
-	optSpasm     = OptionSpec{Name: "spasm", Description: "Only stretches gentle enough during a spasm", Type: OptBoolean}
+	optPosition  = OptionSpec{Name: "position", Choices: []string{"floor", "bed", "chair"}}
+	optEquipment = OptionSpec{Name: "equipment", Choices: []string{"none", "strap", "ball", "chair", "all"}}
+	optSpasm     = OptionSpec{Name: "spasm", Type: OptBoolean}
 )
 
-// Commands returns the command tree of stretchbot.
+// Commands returns the command tree of stretchbot, with its English
+// descriptions from lang/messages (see commandKey).
 func Commands() []CommandSpec {
+	return describeTree(lang.English(), "", commandTree())
+}
+
+// commandTree is the command tree without its words: names, options,
+// choices and who may use what.
+func commandTree() []CommandSpec {
 	return []CommandSpec{
 		{
-			Name:        "stretch",
-			Description: "Gentle stretches for a sore lower back, reminders and your progress",
+			Name: "stretch",
+
 			Subs: []CommandSpec{
-				{Name: "now", Description: "Show the next stretch of your routine", Options: []OptionSpec{
+				{Name: "now", Options: []OptionSpec{
 					optPosition, optEquipment, optSpasm,
-					{Name: "share", Description: "Post it for the whole channel instead of just you", Type: OptBoolean},
-				}},
-				{Name: "routine", Description: "A guided routine: stretches that fit you, one after another", Options: []OptionSpec{
-					{Name: "minutes", Description: "About how many minutes, 1 to 30 (default 10)", Type: OptInteger},
-					optPosition, optEquipment, optSpasm,
-				}},
-				{Name: "done", Description: "Log a stretch you did", Options: []OptionSpec{
-					{Name: "stretch", Description: "Which stretch (start typing)", Autocomplete: true},
-				}},
-				{Name: "stats", Description: "Your streak, totals and a chart", Options: []OptionSpec{
-					{Name: "period", Description: "How far back the chart goes", Choices: []string{"week", "month", "year"}},
-				}},
-				{Name: "timezone", Description: "Show or set your time zone", Options: []OptionSpec{
-					{Name: "name", Description: "An IANA time zone such as Europe/Berlin (start typing)", Autocomplete: true},
-				}},
-				{Name: "help", Description: "How stretchbot works, and when to see a doctor"},
-				{Name: "away", Description: "Away for a few days: reminders wait and your streak is kept", Options: []OptionSpec{
-					{Name: "days", Description: "How many days, today included (1 to 30)", Type: OptInteger, Required: true},
-				}},
-				{Name: "back", Description: "Back sooner than you said: reminders start again today"},
-				{Name: "remind", Description: "Your stretch reminders", Subs: []CommandSpec{
-					{Name: "set", Description: "Add a reminder", Options: []OptionSpec{
+					{Name: "share", Type: OptBoolean}}},
+				{Name: "routine", Options: []OptionSpec{
+					{Name: "minutes", Type: OptInteger},
+					optPosition, optEquipment, optSpasm}},
+				{Name: "done", Options: []OptionSpec{
+					{Name: "stretch", Autocomplete: true}}},
+				{Name: "stats", Options: []OptionSpec{
+					{Name: "period", Choices: []string{"week", "month", "year"}}}},
+				{Name: "timezone", Options: []OptionSpec{
+					{Name: "name", Autocomplete: true}}},
+				{Name: "help"},
+				{Name: "away", Options: []OptionSpec{
+					{Name: "days", Type: OptInteger, Required: true}}},
+				{Name: "back"},
+				{Name: "remind", Subs: []CommandSpec{
+					{Name: "set", Options: []OptionSpec{
 						optWhen, optDays, optTimezone,
-						{Name: "where", Description: "By direct message or in this channel (default dm)", Choices: []string{"dm", "here"}},
-						optPosition, optEquipment, optSpasm,
-					}},
-					{Name: "list", Description: "Your reminders"},
-					{Name: "remove", Description: "Remove a reminder", Options: []OptionSpec{optID}},
-					{Name: "pause", Description: "Pause all your reminders", Options: []OptionSpec{
-						{Name: "for", Description: "How long, e.g. 2h, 3d or 1w (default until you resume)"},
-					}},
-					{Name: "resume", Description: "Resume your reminders"},
-					{Name: "quiet", Description: "Quiet hours: no reminder between two times", Options: []OptionSpec{
-						{Name: "from", Description: "When quiet hours start, e.g. 22:00"},
-						{Name: "to", Description: "When they end, e.g. 7:00"},
-						{Name: "mode", Description: "later: reminders wait until the end (default); silent: on time, no notification", Choices: []string{"later", "silent"}},
-						{Name: "off", Description: "Turn quiet hours off", Type: OptBoolean},
-					}},
-				}},
-				{Name: "privacy", Description: "Your data", Subs: []CommandSpec{
-					{Name: "export", Description: "Get everything stored about you as a file"},
-					{Name: "forget", Description: "Delete everything stored about you"},
-				}},
-			},
-		},
+						{Name: "where", Choices: []string{"dm", "here"}},
+						optPosition, optEquipment, optSpasm}},
+					{Name: "list"},
+					{Name: "remove", Options: []OptionSpec{optID}},
+					{Name: "pause", Options: []OptionSpec{
+						{Name: "for"}}},
+					{Name: "resume"},
+					{Name: "quiet", Options: []OptionSpec{
+						{Name: "from"},
+						{Name: "to"},
+						{Name: "mode", Choices: []string{"later", "silent"}},
+						{Name: "off", Type: OptBoolean}}}}},
+				{Name: "privacy", Subs: []CommandSpec{
+					{Name: "export"},
+					{Name: "forget"}}}}},
 		{
-			Name:        "checkin",
-			Description: "A short symptom check: is stretching enough, or should you see a doctor?",
+			Name: "checkin",
+
 			Options: []OptionSpec{
-				{Name: "profile", Description: "Change your age band and bone-health answers first", Type: OptBoolean},
-			},
-		},
+				{Name: "profile", Type: OptBoolean}}},
 		{
-			Name:        "stretchbreak",
-			Description: "Stretch breaks for the whole channel (server managers)",
-			AdminOnly:   true,
-			GuildOnly:   true,
+			Name: "stretchbreak",
+
+			AdminOnly: true,
+			GuildOnly: true,
 			Subs: []CommandSpec{
-				{Name: "set", Description: "Add a stretch break in this channel", Options: []OptionSpec{optTime, optDays, optTimezone}},
-				{Name: "list", Description: "Stretch breaks on this server"},
-				{Name: "remove", Description: "Remove a stretch break", Options: []OptionSpec{optID}},
-				{Name: "stats", Description: "How many joined each break"},
-			},
-		},
-	}
+				{Name: "set", Options: []OptionSpec{optTime, optDays, optTimezone}},
+				{Name: "list"},
+				{Name: "remove", Options: []OptionSpec{optID}},
+				{Name: "stats"}}}}
 }
 
 // leaf is a runnable command path with its options.
@@ -276,6 +266,24 @@ func commandsCard(p *lang.Printer) Card {
 func commandKey(path string) string { return "command." + strings.ReplaceAll(path, " ", ".") }
 
 func optionKey(path, option string) string { return commandKey(path) + ".option." + option }
+
+// describeTree fills the descriptions of cs (under path prefix) from p's
+// messages, keeping a description the tree already has when no message
+// exists.
+func describeTree(p *lang.Printer, prefix string, cs []CommandSpec) []CommandSpec {
+	out := make([]CommandSpec, len(cs))
+	for i, c := range cs {
+		path := strings.TrimSpace(prefix + " " + c.Name)
+		c.Description = describe(p, path, c)
+		c.Options = slices.Clone(c.Options)
+		for j, o := range c.Options {
+			c.Options[j].Description = textOr(p, optionKey(path, o.Name)+".description", o.Description)
+		}
+		c.Subs = describeTree(p, path, c.Subs)
+		out[i] = c
+	}
+	return out
+}
 
 // describe is the description of command path in p's language.
 func describe(p *lang.Printer, path string, c CommandSpec) string {

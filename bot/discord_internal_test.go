@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // panicStore panics on every call, standing in for a handler bug.
@@ -76,3 +77,22 @@ type nopScheduler struct{}
 func (nopScheduler) Arm(stretchbot.Schedule, time.Time) error { return nil }
 func (nopScheduler) Remove(uint64)                            {}
 func (nopScheduler) NextFire(uint64) (time.Time, bool)        { return time.Time{}, false }
+
+// TestToInteractionKeepsTheLocales: the person's client locale and the
+// server's locale reach the handlers.
+func TestToInteractionKeepsTheLocales(t *testing.T) {
+	guild := discordgo.Locale("fr")
+	it := &discordgo.Interaction{
+		Type: discordgo.InteractionApplicationCommand, GuildID: "1", ChannelID: "2",
+		Member: &discordgo.Member{User: &discordgo.User{ID: "3", Username: "a"}},
+		Data:   discordgo.ApplicationCommandInteractionData{Name: "checkin"},
+		Locale: discordgo.Locale("es-419"), GuildLocale: &guild,
+	}
+	in, ok := toInteraction(it)
+	if !ok || in.Locale != "es-419" || in.GuildLocale != "fr" {
+		t.Fatalf("toInteraction = %+v, %v; want locale es-419, guild locale fr", in, ok)
+	}
+	if in.Lang().Locale() != lang.For("es-419").Locale() {
+		t.Errorf("Lang() = %q", in.Lang().Locale())
+	}
+}

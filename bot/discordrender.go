@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/stretchbot/stretchbot/bot/customid"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // Discord's limits (Message, Embed, Component and Application Command
@@ -239,15 +240,54 @@ func renderChoices(cs []Choice) []*discordgo.ApplicationCommandOptionChoice {
 	return out
 }
 
-// applicationCommands converts the command tree to Discord's definitions.
+// localized is the text of message id in every language with a message
+// file of its own that has it, by Discord locale: Discord's
+// name_localizations and description_localizations. A text equal to the
+// English one is left out (Discord shows the English one then anyway);
+// limit clips descriptions. nil when no language differs.
+func localized(id, english string, limit int) map[discordgo.Locale]string {
+	var out map[discordgo.Locale]string
+	for _, locale := range lang.Supported() {
+		p := lang.For(locale)
+		if _, discord := discordgo.Locales[discordgo.Locale(locale)]; !discord || locale == lang.Default || !p.HasOwn(id) {
+			continue
+		}
+		text := p.T(id)
+		if limit > 0 {
+			text = clip(text, limit)
+		}
+		if text == english || text == "" {
+			continue
+		}
+		if out == nil {
+			out = map[discordgo.Locale]string{}
+		}
+		out[discordgo.Locale(locale)] = text
+	}
+	return out
+}
+
+// localizedPtr is localized for the fields discordgo keeps as pointers.
+func localizedPtr(id, english string, limit int) *map[discordgo.Locale]string {
+	if m := localized(id, english, limit); m != nil {
+		return &m
+	}
+	return nil
+}
+
+// applicationCommands converts the command tree to Discord's definitions,
+// with the names and descriptions of every language that has them.
 func applicationCommands(specs []CommandSpec) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(specs))
 	for _, c := range specs {
+		key := commandKey(c.Name)
 		ac := &discordgo.ApplicationCommand{
-			Type:        discordgo.ChatApplicationCommand,
-			Name:        c.Name,
-			Description: clip(c.Description, maxCommandDesc),
-			Options:     commandOptions(c),
+			Type:                     discordgo.ChatApplicationCommand,
+			Name:                     c.Name,
+			NameLocalizations:        localizedPtr(key+".name", c.Name, 0),
+			Description:              clip(c.Description, maxCommandDesc),
+			DescriptionLocalizations: localizedPtr(key+".description", c.Description, maxCommandDesc),
+			Options:                  commandOptions(c.Name, c),
 		}
 		if c.AdminOnly {
 			perm := PermManageGuild
@@ -270,21 +310,32 @@ func applicationCommands(specs []CommandSpec) []*discordgo.ApplicationCommand {
 
 // commandOptions renders a command's subcommands, groups or options.
 // Discord wants required options before optional ones.
-func commandOptions(c CommandSpec) []*discordgo.ApplicationCommandOption {
+func commandOptions(path string, c CommandSpec) []*discordgo.ApplicationCommandOption {
 	var out []*discordgo.ApplicationCommandOption
 	for _, s := range c.Subs {
 		t := discordgo.ApplicationCommandOptionSubCommand
 		if len(s.Subs) > 0 {
 			t = discordgo.ApplicationCommandOptionSubCommandGroup
 		}
-		out = append(out, &discordgo.ApplicationCommandOption{Type: t, Name: s.Name, Description: clip(s.Description, maxCommandDesc), Options: commandOptions(s)})
+		sub := path + " " + s.Name
+		key := commandKey(sub)
+		out = append(out, &discordgo.ApplicationCommandOption{
+			Type: t, Name: s.Name, NameLocalizations: localized(key+".name", s.Name, 0),
+			Description: clip(s.Description, maxCommandDesc), DescriptionLocalizations: localized(key+".description", s.Description, maxCommandDesc),
+			Options: commandOptions(sub, s),
+		})
 	}
 	opts := slices.Clone(c.Options)
 	slices.SortStableFunc(opts, func(a, b OptionSpec) int {
 		return cmp.Compare(boolRank(!a.Required), boolRank(!b.Required))
 	})
 	for _, o := range opts {
-		ao := &discordgo.ApplicationCommandOption{Name: o.Name, Description: clip(o.Description, maxCommandDesc), Required: o.Required, Autocomplete: o.Autocomplete}
+		key := optionKey(path, o.Name)
+		ao := &discordgo.ApplicationCommandOption{
+			Name: o.Name, NameLocalizations: localized(key+".name", o.Name, 0),
+			Description: clip(o.Description, maxCommandDesc), DescriptionLocalizations: localized(key+".description", o.Description, maxCommandDesc),
+			Required: o.Required, Autocomplete: o.Autocomplete,
+		}
 		switch o.Type {
 		case OptInteger:
 			ao.Type = discordgo.ApplicationCommandOptionInteger
@@ -294,7 +345,7 @@ func commandOptions(c CommandSpec) []*discordgo.ApplicationCommandOption {
 			ao.Type = discordgo.ApplicationCommandOptionString
 		}
 		for _, ch := range o.Choices {
-			ao.Choices = append(ao.Choices, &discordgo.ApplicationCommandOptionChoice{Name: ch, Value: ch})
+			ao.Choices = append(ao.Choices, &discordgo.ApplicationCommandOptionChoice{Name: textOr(lang.English(), key+".choice."+ch, ch), NameLocalizations: localized(key+".choice."+ch, ch, maxChoiceText), Value: ch})
 		}
 		out = append(out, ao)
 	}

@@ -16,6 +16,9 @@ func (b *Bot) remindQuiet(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
 	}
 	if boolOption(in, "off") {
+		if u.Quiet == nil {
+			return message(p.T("quiet.none")), nil
+		}
 		if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
 			u.Quiet = nil
 			return nil

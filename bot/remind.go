@@ -361,6 +361,25 @@ func (b *Bot) remindPause(ctx context.Context, in Interaction) (Reply, error) {
 // holds them: that hold ends only when the person says a clinician has
 // checked them (clickCleared), so resume answers with that button.
 func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
+	p := in.Lang()
+	u, err := b.cfg.Store.User(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("load user %s: %w", in.UserID, err)
+	}
+	// Schedules paused one by one (DMs were closed) come back too.
+	list, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
+	if err != nil {
+		return Reply{}, fmt.Errorf("list schedules of %s: %w", in.UserID, err)
+	}
+	if u.Paused != stretchbot.PauseCheckIn && !u.RemindersPaused(b.now()) &&
+		!slices.ContainsFunc(list, func(s stretchbot.Schedule) bool { return s.Paused }) {
+		// Nothing was off: say so, and store nothing.
+		text := p.T("remind.not_paused")
+		if len(list) == 0 {
+			text += " " + p.T("remind.resumed.none")
+		}
+		return message(text), nil
+	}
 	var held bool
 	if _, err := b.cfg.Store.UpdateUser(ctx, in.UserID, func(u *stretchbot.User) error {
 		if held = u.Paused == stretchbot.PauseCheckIn; held {
@@ -372,12 +391,7 @@ func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, fmt.Errorf("resume reminders of %s: %w", in.UserID, err)
 	}
 	if held {
-		return heldReply(in.Lang(), in.UserID), nil
-	}
-	// Schedules paused one by one (DMs were closed) come back too.
-	list, err := b.cfg.Store.SchedulesByOwner(ctx, in.UserID)
-	if err != nil {
-		return Reply{}, fmt.Errorf("list schedules of %s: %w", in.UserID, err)
+		return heldReply(p, in.UserID), nil
 	}
 	for _, s := range list {
 		if !s.Paused {
@@ -395,7 +409,6 @@ func (b *Bot) remindResume(ctx context.Context, in Interaction) (Reply, error) {
 			return Reply{}, fmt.Errorf("arm schedule %d: %w", s.ID, err)
 		}
 	}
-	p := in.Lang()
 	text := "▶️ " + p.T("remind.resumed")
 	if len(list) == 0 {
 		text += " " + p.T("remind.resumed.none")

@@ -53,6 +53,14 @@
 //	                 and caution.1, caution.2, …
 //	about.*          general content: about.intro, about.during_spasm,
 //	                 about.cause.N, about.see_doctor.N, about.habit.N
+//	command.<path>.* the slash commands (bot/commands.go, commandKey):
+//	                 .name, .description, .option.<o>.name,
+//	                 .option.<o>.description, .option.<o>.choice.<value>;
+//	                 names stay English unless a language needs its own
+//	card.*, hold.*, done.*, stats.*, remind.*, break.*, snooze.*,
+//	quiet.*, privacy.*, zone.*, when.*, days.*, date.*, filter.*,
+//	error.*, button.*, console.*, routine.*, away.*
+//	                 the replies of the bot and the console, by feature
 //
 // Stretch texts live here, not in stretches.json, so that each string has
 // one place per language and a translator works from one file:
@@ -77,10 +85,11 @@
 //     message the plural forms CLDR lists for the language
 //     (https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html),
 //     and delete the descriptions or translate them.
-//  3. Run go test ./lang/ ./ : it fails, naming the key, on a missing or
-//     extra key, a wrong set of plural forms, a placeholder that differs
-//     from English, a text too long for Discord, or a sentence copied from
-//     the source article.
+//  3. Run go test ./lang/ . ./bot/ : it fails, naming the key, on a
+//     missing or extra key, a wrong set of plural forms, a placeholder
+//     that differs from English, a text too long for Discord, a command
+//     name that breaks Discord's rules, or a sentence copied from the
+//     source article.
 //
 // Nothing else changes: Supported is read from the files, so commands,
 // replies and the console's --lang pick the new language up.

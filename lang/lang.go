@@ -209,6 +209,13 @@ func (p *Printer) Has(id string) bool {
 	return p.catalog.ids[p.locale][id] || p.catalog.ids[Default][id]
 }
 
+// HasOwn reports whether this printer's own file has id, not counting the
+// English fallback: whether a text is really translated.
+func (p *Printer) HasOwn(id string) bool {
+	p = p.orEnglish()
+	return p.catalog.ids[p.locale][id]
+}
+
 // T renders message id. kv are the template fields as name, value pairs:
 // p.T("checkin.recheck", "When", "in 3 days").
 func (p *Printer) T(id string, kv ...any) string {

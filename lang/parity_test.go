@@ -198,8 +198,10 @@ func TestEveryMessageRendersInEveryLanguage(t *testing.T) {
 				}
 			}
 			for _, n := range []int{0, 1, 2, 5, 21, 1000000} {
-				got := p.N(id, n, kv...)
-				if !en[id].plural() {
+				var got string
+				if en[id].plural() {
+					got = p.N(id, n, kv...)
+				} else {
 					got = p.T(id, kv...)
 				}
 				if got == "" || strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {

@@ -518,6 +518,7 @@ func validateCommands(body any) *APIError {
 		case commandChatInput:
 			validateName(&fe, name, joinPath(cp, "name"))
 			fe.rangeLen(joinPath(cp, "description"), runes(cm["description"]), 1, maxDescription)
+			validateLocalizations(&fe, cm, cp, maxDescription)
 			validateOptions(&fe, asList(cm["options"]), joinPath(cp, "options"), 0)
 		case commandUser, commandMessage:
 			fe.rangeLen(joinPath(cp, "name"), runes(name), 1, maxCommandName)
@@ -545,6 +546,43 @@ func validateName(fe *formErrors, name, path string) {
 	}
 }
 
+// discordLocales are the locale codes Discord accepts as keys of
+// name_localizations and description_localizations.
+var discordLocales = map[string]bool{
+	"id": true, "da": true, "de": true, "en-GB": true, "en-US": true, "es-ES": true, "es-419": true,
+	"fr": true, "hr": true, "it": true, "lt": true, "hu": true, "nl": true, "no": true, "pl": true,
+	"pt-BR": true, "ro": true, "fi": true, "sv-SE": true, "vi": true, "tr": true, "cs": true, "el": true,
+	"bg": true, "ru": true, "uk": true, "hi": true, "th": true, "zh-CN": true, "ja": true, "zh-TW": true, "ko": true,
+}
+
+// validateLocalizations checks the name_localizations (and, when
+// maxDesc > 0, description_localizations) of a command, option or choice
+// (a choice's names are 1-100 characters, not command names): Discord
+// locales as keys, each value as its English field must be.
+func validateLocalizations(fe *formErrors, m map[string]any, path string, maxDesc int) {
+	for _, field := range []string{"name_localizations", "description_localizations"} {
+		if field == "description_localizations" && maxDesc == 0 {
+			continue
+		}
+		for locale, v := range asMap(m[field]) {
+			lp := joinPath(path, field, locale)
+			if !discordLocales[locale] {
+				fe.add(lp, "LOCALE_INVALID", fmt.Sprintf("Invalid locale: %q is not a Discord locale", locale))
+				continue
+			}
+			s := asString(v)
+			switch {
+			case field == "description_localizations":
+				fe.rangeLen(lp, utf8.RuneCountInString(s), 1, maxDesc)
+			case maxDesc == 0: // a choice
+				fe.rangeLen(lp, utf8.RuneCountInString(s), 1, maxChoiceName)
+			default:
+				validateName(fe, s, lp)
+			}
+		}
+	}
+}
+
 // validateOptions checks options at nesting depth 0 (command), 1 (inside a
 // subcommand or group) or 2 (inside a subcommand of a group).
 func validateOptions(fe *formErrors, opts []any, path string, depth int) {
@@ -566,6 +604,7 @@ func validateOptions(fe *formErrors, opts []any, path string, depth int) {
 		}
 		names[name] = true
 		fe.rangeLen(joinPath(op, "description"), runes(om["description"]), 1, maxDescription)
+		validateLocalizations(fe, om, op, maxDescription)
 		if t == optionSubcommand || t == optionGroup {
 			sawSub = true
 			if (t == optionGroup && depth > 0) || (t == optionSubcommand && depth > 1) || (depth == 1 && t == optionGroup) {
@@ -597,6 +636,7 @@ func validateOptions(fe *formErrors, opts []any, path string, depth int) {
 			cm := asMap(c)
 			cp := joinPath(op, "choices", strconv.Itoa(j))
 			fe.rangeLen(joinPath(cp, "name"), runes(cm["name"]), 1, maxChoiceName)
+			validateLocalizations(fe, cm, cp, 0)
 			if s, isStr := cm["value"].(string); isStr {
 				fe.maxLen(joinPath(cp, "value"), utf8.RuneCountInString(s), maxChoiceString)
 			}

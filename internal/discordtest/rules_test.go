@@ -233,6 +233,12 @@ func TestCommandLimits(t *testing.T) {
 		{"duplicate commands", arr{cmd("stretch", "a"), cmd("stretch", "b")}, 400, "1.name"},
 		{"100 commands", many(100, func(i int) obj { return cmd(fmt.Sprint("c", i), "d") }), 200, ""},
 		{"101 commands", many(101, func(i int) obj { return cmd(fmt.Sprint("c", i), "d") }), 400, ""},
+		{"localized", arr{localized(cmd("stretch", "Stretch", localized(opt(3, "zeit", false), "de", "zeit", "Wann")), "de", "dehnen", "Dehnen")}, 200, ""},
+		{"localized es-419 and pt-BR", arr{localized(localized(cmd("stretch", "s"), "es-419", "estirar", "Estirar"), "pt-BR", "alongar", "Alongar")}, 200, ""},
+		{"localization with a locale Discord lacks", arr{localized(cmd("stretch", "s"), "de-DE", "dehnen", "Dehnen")}, 400, "0.name_localizations.de-DE"},
+		{"localized name uppercase", arr{localized(cmd("stretch", "s"), "de", "Dehnen", "Dehnen")}, 400, "0.name_localizations.de"},
+		{"localized description 101", arr{localized(cmd("stretch", "s"), "fr", "etirer", repeat(101))}, 400, "0.description_localizations.fr"},
+		{"localized option name with a space", arr{cmd("stretch", "s", localized(opt(3, "when", false), "fr", "quand donc", "Quand"))}, 400, "0.options.0.name_localizations.fr"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -247,6 +253,19 @@ func TestCommandLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// localized adds a name and a description localization for locale to a
+// command or option.
+func localized(o obj, locale, name, desc string) obj {
+	names, _ := o["name_localizations"].(obj)
+	descs, _ := o["description_localizations"].(obj)
+	if names == nil {
+		names, descs = obj{}, obj{}
+	}
+	names[locale], descs[locale] = name, desc
+	o["name_localizations"], o["description_localizations"] = names, descs
+	return o
 }
 
 func TestInteractionCallbacks(t *testing.T) {
