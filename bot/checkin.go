@@ -49,7 +49,7 @@ func (b *Bot) checkInQuestion(p *lang.Printer, flow stretchbot.CheckInFlow, owne
 	}
 	return Reply{
 		Ephemeral: true,
-		Cards:     []Card{{Title: "Check-in", Description: q.Prompt, Color: colorInfo, Footer: q.Kept}},
+		Cards:     []Card{{Title: p.T("checkin.title"), Description: q.Prompt, Color: colorInfo, Footer: q.Kept}},
 		Rows:      chunkButtons(buttons),
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/chart"
 	"github.com/stretchbot/stretchbot/console"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/scheduler"
 	"github.com/stretchbot/stretchbot/store"
 )
@@ -31,7 +32,7 @@ func (m *Main) runConsole(ctx context.Context, args []string) error {
 	}
 	con := console.New(a.bot, m.Stdout, console.Options{FileDir: cfg.OutDir, Lang: cfg.Lang, Terminal: isTerminal(m.Stdout), Echo: !isTerminal(m.Stdin), Private: cfg.Private})
 	a.sender = con
-	if err := m.adoptLocalZone(ctx, a); err != nil {
+	if err := m.adoptLocalZone(ctx, a, lang.For(cfg.Lang)); err != nil {
 		a.close(context.Background())
 		return err
 	}
@@ -61,7 +62,7 @@ func isTerminal(f any) bool {
 
 // adoptLocalZone gives the console's user this computer's time zone when
 // they have none yet, so "/stretch remind set time:7:30" works at once.
-func (m *Main) adoptLocalZone(ctx context.Context, a *app) error {
+func (m *Main) adoptLocalZone(ctx context.Context, a *app, p *lang.Printer) error {
 	zone := localZone(m.Getenv)
 	if zone == "" {
 		return nil
@@ -71,12 +72,14 @@ func (m *Main) adoptLocalZone(ctx context.Context, a *app) error {
 		if u.TimeZone == "" {
 			u.TimeZone, adopted = zone, true
 		}
+		// Reminders come in the console's language from the start.
+		u.Locale = p.Locale()
 		return nil
 	}); err != nil {
 		return fmt.Errorf("set the console's time zone: %w", err)
 	}
 	if adopted {
-		fmt.Fprintf(m.Stdout, "Using this computer's time zone, %s (change it with /stretch timezone).\n", zone)
+		fmt.Fprintln(m.Stdout, p.T("console.local_zone", "Zone", zone))
 	}
 	return nil
 }
