@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/stretchbot/stretchbot"
+	"github.com/stretchbot/stretchbot/lang"
 )
 
 // MaxAwayDays is the longest absence /stretch away takes: long enough for
@@ -37,8 +38,25 @@ func (b *Bot) stretchAway(ctx context.Context, in Interaction) (Reply, error) {
 		return Reply{}, err
 	}
 	streak := progress.Streak(stretchbot.DayOf(now, loc), u.Away)
+	if u.RemindersPaused(now) {
+		// Reminders do not start again when the days away end: say what
+		// holds them instead.
+		return b.stillPaused(p, u, p.T("away.set.paused", "Streak", stretchbot.Count(p, streak, stretchbot.NounDay))), nil
+	}
 	return message(p.T("away.set", "Back", b.full(p, back, loc), "When", b.relative(p, back, loc),
 		"Streak", stretchbot.Count(p, streak, stretchbot.NounDay))), nil
+}
+
+// stillPaused is text followed by what keeps u's reminders paused: an
+// urgent check-in's hold, with the button that lifts it, or their own
+// pause.
+func (b *Bot) stillPaused(p *lang.Printer, u stretchbot.User, text string) Reply {
+	if u.Paused == stretchbot.PauseCheckIn {
+		r := heldReply(p, u.ID)
+		r.Content = text + "\n\n⏸ " + r.Content
+		return r
+	}
+	return message(text + "\n\n⏸ " + b.pausedText(p, "remind.paused", u))
 }
 
 // stretchBack ends the person's time away today: reminders come again,
@@ -56,6 +74,9 @@ func (b *Bot) stretchBack(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	if !wasAway {
 		return message(p.T("away.not_away")), nil
+	}
+	if u.RemindersPaused(now) {
+		return b.stillPaused(p, u, p.T("away.back.paused")), nil
 	}
 	progress, err := b.progressOf(ctx, u)
 	if err != nil {

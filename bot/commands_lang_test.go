@@ -106,12 +106,11 @@ func TestCommandLocalizationsFollowDiscordRules(t *testing.T) {
 	}
 }
 
-// TestApplicationCommandsCarryOnlyTranslatedLocalizations: with only
-// English present, the definitions carry no localization maps; every map
-// that is there holds Discord locales only.
-func TestApplicationCommandsCarryOnlyTranslatedLocalizations(t *testing.T) {
-	var check func(where string, m map[discordgo.Locale]string)
-	check = func(where string, m map[discordgo.Locale]string) {
+// TestApplicationCommandsCarryTheTranslations: every command's definition
+// has a description in each translated language, and every localization
+// map holds Discord locales only (not English, which is the default).
+func TestApplicationCommandsCarryTheTranslations(t *testing.T) {
+	check := func(where string, m map[discordgo.Locale]string) {
 		for l, text := range m {
 			if _, ok := discordgo.Locales[l]; !ok || l == discordgo.EnglishUS || l == discordgo.EnglishGB {
 				t.Errorf("%s: localization for %q", where, l)
@@ -121,15 +120,19 @@ func TestApplicationCommandsCarryOnlyTranslatedLocalizations(t *testing.T) {
 			}
 		}
 	}
-	translated := len(lang.Supported()) > 1
 	for _, ac := range applicationCommands(Commands()) {
 		if ac.NameLocalizations != nil {
 			check(ac.Name, *ac.NameLocalizations)
 		}
+		var descs map[discordgo.Locale]string
 		if ac.DescriptionLocalizations != nil {
-			check(ac.Name, *ac.DescriptionLocalizations)
-		} else if translated {
-			t.Errorf("/%s has no description localizations though %q are present", ac.Name, lang.Supported())
+			descs = *ac.DescriptionLocalizations
+		}
+		check(ac.Name, descs)
+		for _, locale := range lang.Supported() {
+			if _, ok := descs[discordgo.Locale(locale)]; !ok && locale != lang.Default {
+				t.Errorf("/%s has no %s description", ac.Name, locale)
+			}
 		}
 		var walk func(path string, opts []*discordgo.ApplicationCommandOption)
 		walk = func(path string, opts []*discordgo.ApplicationCommandOption) {

@@ -291,8 +291,8 @@ func TestDiscordFaultsDelayRemindersButLoseNone(t *testing.T) {
 			failed++
 		}
 	}
-	t.Logf("%d reminders delivered, %d duplicated, 0 lost; the fake answered %d 5xx and %d 429s; last arrived %v after due",
-		got, dup, failed, rateLimited, time.Since(due).Round(time.Millisecond))
+	t.Logf("%d reminders delivered, %d duplicated, %d lost; the fake answered %d 5xx and %d 429s; last arrived %v after due",
+		got, dup, channelReminders+dmReminders-got, failed, rateLimited, time.Since(due).Round(time.Millisecond))
 	if dup != 0 {
 		t.Errorf("%d reminders were delivered twice", dup)
 	}
