@@ -122,7 +122,12 @@ func (b *Bot) remindSet(ctx context.Context, in Interaction) (Reply, error) {
 	}
 	text := "⏰ " + p.T(setID, "ID", s.ID, "Reminder", s.Describe(p), "Where", b.destination(p, s, in.ChannelID))
 	if next, ok := b.cfg.Scheduler.NextFire(s.ID); ok {
-		text += "\n" + p.T("remind.set.next", "When", b.full(p, next, loc), "Relative", b.relative(p, next, loc))
+		if w.OneTime() {
+			// The line above has its date and time already.
+			text += "\n" + p.T("remind.set.once_when", "Relative", b.relative(p, next, loc))
+		} else {
+			text += "\n" + p.T("remind.set.next", "When", b.full(p, next, loc), "Relative", b.relative(p, next, loc))
+		}
 	}
 	text += "\n" + p.T("remind.set.filters", "Filters", filterLine(p, f, u.Equipment))
 	held := u.Paused == stretchbot.PauseCheckIn

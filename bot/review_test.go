@@ -58,3 +58,24 @@ func TestAwayAndBackWhileRemindersAreHeld(t *testing.T) {
 		t.Fatal("away or back lifted the check-in hold")
 	}
 }
+
+// TestNoEquipmentLineShowsWhatToType: the filters line names the option
+// as it is typed (equipment:strap), not "equipment: strap".
+func TestNoEquipmentLineShowsWhatToType(t *testing.T) {
+	t.Parallel()
+	e := newCheckinEnv(t)
+	text := replyText(e.command("stretch now", nil))
+	wantIn(t, text, "`equipment:strap`", "`equipment:all`")
+	wantNotIn(t, text, "equipment: strap")
+}
+
+// TestOneTimeReminderHasNoNextOne: a reminder that comes once says when
+// it comes, not "Next one".
+func TestOneTimeReminderHasNoNextOne(t *testing.T) {
+	t.Parallel()
+	e := newCheckinEnv(t)
+	text := replyText(e.command("stretch remind set", map[string]string{"time": "in 20 minutes", "timezone": "UTC"}))
+	wantIn(t, text, "One-time reminder #1 set", "It comes in 20 minutes.")
+	wantNotIn(t, text, "Next one")
+	wantIn(t, replyText(e.command("stretch remind set", map[string]string{"time": "7:30", "timezone": "UTC"})), "Next one:")
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/stretchbot/stretchbot/internal/discordtest"
+	"github.com/stretchbot/stretchbot/lang"
 	"github.com/stretchbot/stretchbot/store"
 )
 
@@ -338,5 +339,45 @@ func TestParseShardIDs(t *testing.T) {
 		if err != nil || !slices.Equal(got, tt.want) {
 			t.Errorf("parseShardIDs(%q, %d) = %v, %v; want %v", tt.in, tt.shards, got, err, tt.want)
 		}
+	}
+}
+
+// TestConsoleSpeaksTheChosenLanguage: --lang chooses the console's
+// language, the terminal's locale is the default, and a language without a
+// message file is English.
+func TestConsoleSpeaksTheChosenLanguage(t *testing.T) {
+	help := "/stretch help\n"
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string // the locale whose help title must appear
+	}{
+		{"flag", nil, []string{"--lang", "de"}, "de"},
+		{"LANG", map[string]string{"LANG": "pt_BR.UTF-8"}, nil, "pt-BR"},
+		{"LC_ALL before LANG", map[string]string{"LANG": "de_DE.UTF-8", "LC_ALL": "fr_FR.UTF-8"}, nil, "fr"},
+		{"flag before LANG", map[string]string{"LANG": "de_DE.UTF-8"}, []string{"--lang", "es-419"}, "es-419"},
+		{"regional Spanish", nil, []string{"--lang", "es_MX"}, "es-419"},
+		{"no such file", map[string]string{"LANG": "ja_JP.UTF-8"}, nil, "en"},
+		{"none", nil, nil, "en"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "x.db")
+			args := append([]string{"console", "--db", db, "--images=false"}, tc.args...)
+			code, out, errOut := run(t, tc.env, help, args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			p := lang.For(tc.want)
+			if p.Locale() != tc.want {
+				t.Skipf("no message file for %s yet", tc.want)
+			}
+			for _, id := range []string{"console.welcome", "help.title"} {
+				if want := p.T(id); !strings.Contains(out, want) {
+					t.Errorf("output lacks %s in %s (%q):\n%s", id, tc.want, want, out)
+				}
+			}
+		})
 	}
 }
