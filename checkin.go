@@ -91,7 +91,7 @@ type CheckInRecord struct {
 // them, and an export shows -1.
 const (
 	AgeNotAsked  AgeBand = -1
-	PainNotAsked         = -1
+	PainNotAsked int     = -1
 )
 
 // Profile is the part of the check-in asked once and remembered.
