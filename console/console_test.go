@@ -108,6 +108,19 @@ func (e *env) type_(t *testing.T, lines ...string) string {
 	return e.out.String()[before:]
 }
 
+// waitCount waits until the output contains want n times.
+func (e *env) waitCount(t *testing.T, want string, n int) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for strings.Count(e.out.String(), want) < n {
+		select {
+		case <-e.out.written:
+		case <-timeout:
+			t.Fatalf("output never showed %q %d times:\n%s", want, n, e.out.String())
+		}
+	}
+}
+
 // waitOutput waits until the output contains want; reminders arrive from
 // the scheduler's goroutines once the fake clock has moved.
 func (e *env) waitOutput(t *testing.T, want string) {
@@ -421,14 +434,7 @@ func TestSnoozeOfADirectMessageStaysADirectMessage(t *testing.T) {
 		t.Fatalf("%d snoozes, want 1", snoozes)
 	}
 	e.clock.Set(start.Add(41 * time.Minute))
-	timeout := time.After(5 * time.Second)
-	for strings.Count(e.out.String(), "Time to stretch!") < 2 {
-		select {
-		case <-e.out.written:
-		case <-timeout:
-			t.Fatalf("the snoozed reminder never came:\n%s", e.out.String())
-		}
-	}
+	e.waitCount(t, "Time to stretch!", 2)
 	if n := strings.Count(e.out.String(), "🔔 [direct message]"); n != 2 || strings.Contains(e.out.String(), "🔔 [channel]") {
 		t.Fatalf("the snoozed reminder came elsewhere:\n%s", e.out.String())
 	}

@@ -105,14 +105,7 @@ func TestSnoozeInTheConsole(t *testing.T) {
 		t.Fatalf("Snooze 10 minutes:\n%s", out)
 	}
 	e.clock.Set(start.Add(40 * time.Minute))
-	deadline := time.After(10 * time.Second)
-	for strings.Count(e.out.String(), "Time to stretch!") < 2 {
-		select {
-		case <-e.out.written:
-		case <-deadline:
-			t.Fatalf("the snoozed reminder never came:\n%s", e.out.String())
-		}
-	}
+	e.waitCount(t, "Time to stretch!", 2)
 	out = e.type_(t, "/stretch remind list")
 	if !strings.Contains(out, "09:30 every day (UTC)") {
 		t.Fatalf("the daily reminder changed:\n%s", out)
