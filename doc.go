@@ -21,8 +21,17 @@
 //     button state), checkinresult.go (what a result screen holds and which
 //     buttons it offers), checkintext.go (which check-in messages of
 //     lang/messages each screen shows, and how they join).
-//   - schedule.go, completion.go, stats.go, user.go, limits.go, words.go:
-//     reminders, progress, settings, limits, counted words.
+//   - schedule.go, when.go, quiet.go: reminders, the times people type for
+//     them ("7pm", "in 20 minutes"), quiet hours.
+//   - filter.go: which stretches a person asked for (position, equipment,
+//     spasm) and its three-character form for button custom_ids.
+//   - completion.go, progress.go, stats.go: completions, the running
+//     totals and streaks, the figures of /stretch stats.
+//   - user.go, limits.go, words.go: settings (and Away, a person's time
+//     off), per-person and per-server limits, counted words.
+//   - signingkey.go: the keys button custom_ids are signed with.
+//   - error.go: Error, a code handlers act on and a message for the
+//     person; any other error is logged and shown as a generic failure.
 //
 // # Why the check-in is not a package of its own
 //

@@ -36,4 +36,22 @@
 //
 // The package knows nothing of Discord or storage: it imports only the
 // domain package.
+//
+// # Where things are
+//
+// Each file holds one part and can be read alone, in the order an
+// occurrence passes through them:
+//
+//	scheduler.go  Options, New, Start, Stop, Stats: the Scheduler itself
+//	next.go       cron specs and Next: when a schedule fires next
+//	arm.go        Arm, Remove, PauseOwner: putting schedules in and out
+//	heap.go       the armed entries and the min-heap ordered by next fire
+//	index.go      finding an armed entry by schedule ID
+//	due.go        the one timer and popping what is due
+//	journal.go    the Journal: record before sending, settle after, Resend
+//	queue.go      the FIFO of recorded occurrences waiting for the limiter
+//	pace.go       handing them to the workers one limiter slot at a time
+//	limiter.go    the limiter (golang.org/x/time/rate on the Clock)
+//	deliver.go    Occurrence, DeliverFunc, retries and Permanent
+//	clock.go      Clock, RealClock, FakeClock
 package scheduler

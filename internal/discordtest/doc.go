@@ -64,6 +64,30 @@
 // users who closed them (CloseDMs, 403/50007); rate limits (429). Every
 // refusal is kept in ValidationErrors, except 429s and injected faults.
 //
+// # Installs and contexts
+//
+// An interaction's Origin says where it happened and through which
+// install: InGuild (a server's install, unless UserInstall is set), InDM
+// (the bot's DM) or InPrivateChannel (a DM or group DM between people,
+// reached only through the person's own install). The fake fills
+// context, authorizing_integration_owners and app_permissions as Discord
+// does, and refuses what Discord refuses there: a channel message where
+// the bot is not a member or lacks View Channel or Send Messages
+// (403/50001, 403/50013), a sixth follow-up through a user install.
+// Offers says whether Discord would offer a registered command at an
+// Origin (its integration_types and contexts). Origins, Offers and the
+// follow-up cap are in rest_interactions.go, the channel refusals in
+// rest.go (postRefusalLocked).
+//
+// # enforce_nonce
+//
+// Create Message honours enforce_nonce as Discord does: a request with
+// "enforce_nonce": true whose nonce (string or number) was already used in
+// the same channel within Options.NonceWindow (default DefaultNonceWindow,
+// 3 minutes) gets the first message back and creates none. NonceRepeats
+// counts those answers, so a test can prove that a retried send after a
+// lost response did not post twice. A deleted message frees its nonce.
+//
 // # Time
 //
 // Interaction deadlines never pass by themselves: by default they run on a
@@ -101,6 +125,14 @@
 //	                      what its spec refuses, each with its reason)
 //	ratelimit.go          rate limits: the global 50/s, per-route buckets,
 //	                      X-RateLimit-* headers and 429 bodies
+//	nonce.go              enforce_nonce: the nonces remembered per channel
+//
+// The tests beside them follow the same split: rules_test.go and
+// rules_componentsv2_test.go send each bad request once and assert the
+// status, code and field path; spec_test.go does the same for the spec
+// check; nonce_test.go, gateway_test.go (shards, resume, rate limits,
+// faults, files), fake_clock_test.go (interaction deadlines) and
+// session_test.go (a real discordgo Session end to end).
 //
 // REST is served under /api/v9 (the version discordgo v0.29.0 uses) and
 // /api/v10, both checked as v10 requests (their formats are the same for
@@ -121,6 +153,47 @@
 // unknown sessions. Interactions go to the shard Discord would pick,
 // (guild_id >> 22) % shards, DMs to shard 0, and wait for a READY on that
 // shard if nobody is connected yet.
+//
+// # Adding a rule
+//
+// First check whether the spec already says it: if it does, the spec check
+// enforces it and there is nothing to write. Otherwise:
+//
+//  1. Write the rule in rules.go, in the validate function of the body it
+//     belongs to (validateMessage and the functions it calls for messages,
+//     validateCommands for commands, validateModal, validateChoices), with
+//     the limit as a named constant and a comment naming the Discord
+//     document it comes from. Report it through formErrors (add, maxLen,
+//     rangeLen, required) under the field's dotted path, so the refusal is
+//     the 400/50035 Discord sends; a rule with its own error code gets an
+//     err... function beside the others.
+//  2. Add two cases to the table test of that body (TestMessageLimits,
+//     TestCommandLimits, TestComponentsV2Rules...): one at the limit that
+//     passes and one past it that fails with the expected status, code and
+//     path (TestMessageLimits also checks that every refusal landed in
+//     ValidationErrors).
+//  3. Run go test -race ./... : a bot test that now breaks the rule fails
+//     at its ValidationErrors assertion, which is the point.
+//
+// A new route is a line in the route table in rest.go (method, template,
+// whether it needs the bot token, handler), then `go generate
+// ./internal/discordtest` to cut its request schema from the spec.
+//
+// # Regenerating the request schemas
+//
+// The spec check does not read Discord's spec at test time: it embeds
+// spec/requests.json, the request schemas of the served routes cut from
+// spec/openapi.json.gz with the allowances applied. Regenerate it with
+//
+//	go generate ./internal/discordtest
+//
+// after changing the route table, replacing the spec (spec/README.md says
+// how) or changing an allowance in internal/specgen/allowances.go. An
+// allowance is the only way to accept what the spec refuses, and each one
+// carries its reason and source (TestAllowancesHaveReasons).
+// TestRequestSchemasAreCurrent regenerates the file in memory and fails
+// while the committed one differs, so a forgotten go generate cannot pass
+// CI.
 //
 // # Rate limits and faults
 //

@@ -159,15 +159,6 @@ func siblings(ctx context.Context, tx pgx.Tx, s stretchbot.Schedule) (key string
 	return col + ":" + key, list, err
 }
 
-func insertSchedule(ctx context.Context, tx pgx.Tx, s stretchbot.Schedule) error {
-	_, err := tx.Exec(ctx, `INSERT INTO schedules (id, owner, guild_id, kind, body) VALUES ($1, $2, $3, $4, $5)`,
-		int64(s.ID), s.Owner, s.GuildID, int(s.Kind), store.EncodeSchedule(s))
-	if err != nil {
-		return err
-	}
-	return changed(ctx, tx, s.ID)
-}
-
 // CreateSchedule validates s, gives it a new ID and stores it, refusing
 // an owner's reminder past stretchbot.MaxSchedulesPerUser.
 func (db *DB) CreateSchedule(ctx context.Context, s *stretchbot.Schedule) error {
