@@ -2,8 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/bot"
 	"github.com/stretchbot/stretchbot/lang"
 )
@@ -70,5 +72,31 @@ func TestABreakKeepsTheServerLocale(t *testing.T) {
 	}
 	if list[0].Locale != "fr" {
 		t.Errorf("break locale %q, want the server's fr", list[0].Locale)
+	}
+}
+
+// TestRoutineNamesItsStretchesInTheReadersLanguage: a routine's step
+// title carries the stretch's name in the interaction's language, like the
+// card under it.
+func TestRoutineNamesItsStretchesInTheReadersLanguage(t *testing.T) {
+	e := newHandlerEnv(t, bot.Config{})
+	catalog, err := stretchbot.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, locale := range []string{"de", "fr", "es-ES", "pt-BR"} {
+		r := e.bot.Handle(context.Background(), bot.Interaction{Kind: bot.KindCommand, UserID: aliceID, Command: "stretch routine", Options: map[string]string{}, Locale: locale})
+		if len(r.Cards) == 0 {
+			t.Fatalf("%s: no routine card: %+v", locale, r)
+		}
+		title := r.Cards[len(r.Cards)-1].Title
+		names := map[string]bool{}
+		for _, s := range catalog.In(lang.For(locale)).Stretches {
+			names[s.Name] = true
+		}
+		_, name, ok := strings.Cut(title, ": ")
+		if !ok || !names[name] {
+			t.Errorf("%s: routine step titled %q, want a stretch name in that language", locale, title)
+		}
 	}
 }

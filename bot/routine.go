@@ -164,7 +164,7 @@ func (b *Bot) planRoutine(offer stretchbot.StretchOffer, recent []string, length
 func (b *Bot) routineStep(p *lang.Printer, st routineState) Reply {
 	s, _ := b.stretchAt(st.plan, st.step)
 	card := stretchCard(p, s)
-	card.Title = st.title(p, s.Name)
+	card.Title = st.title(p, s.In(p).Name)
 	st.side = 1
 	r := Reply{Cards: []Card{card}, Rows: [][]Button{{
 		st.button(p.T("routine.button.start"), moveHold, Primary),
@@ -225,7 +225,7 @@ func (b *Bot) clickRoutine(ctx context.Context, in Interaction, id customid.ID) 
 	r := b.routineStep(p, st)
 	r.Update = true
 	if progress != "" {
-		r.Content = p.T("routine.logged", "Name", s.Name, "Progress", progress)
+		r.Content = p.T("routine.logged", "Name", s.In(p).Name, "Progress", progress)
 	}
 	return r, nil
 }
