@@ -255,7 +255,7 @@ func (b *Bot) command(ctx context.Context, in Interaction) (Reply, error) {
 	if l.root.GuildOnly && in.UserInstallContext() {
 		// Discord offers these only through a server's install, but a
 		// hand-made request or a changed permission could still get here.
-		return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("break.needs_server_install"))
+		return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "break.needs_server_install")
 	}
 	if l.root.AdminOnly && in.Permissions&(PermManageGuild|PermAdministrator) == 0 {
 		return Reply{}, stretchbot.Fail(stretchbot.EUNAUTHORIZED, "command.managers_only")

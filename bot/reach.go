@@ -59,11 +59,11 @@ func (in Interaction) hereRefusal() error {
 	case !in.UserInstallContext() || in.Context == ContextBotDM:
 		return nil
 	case in.Context == ContextPrivate:
-		return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.private"))
+		return stretchbot.Fail(stretchbot.EINVALID, "remind.here_refused.private")
 	case in.Reach == ReachNoPermission:
-		return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.no_permission"))
+		return stretchbot.Fail(stretchbot.EINVALID, "remind.here_refused.no_permission")
 	}
-	return stretchbot.Errorf(stretchbot.EINVALID, "%s", in.Lang().T("remind.here_refused.user_install"))
+	return stretchbot.Fail(stretchbot.EINVALID, "remind.here_refused.user_install")
 }
 
 // postableChannel is the channel of the interaction when the bot can post

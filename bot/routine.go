@@ -89,8 +89,8 @@ func (b *Bot) stretchRoutine(ctx context.Context, in Interaction) (Reply, error)
 	if m := in.Option("minutes"); m != "" {
 		n, err := strconv.Atoi(m)
 		if d := time.Duration(n) * time.Minute; err != nil || d < minRoutine || d > maxRoutine {
-			return Reply{}, stretchbot.Errorf(stretchbot.EINVALID, "%s", p.T("routine.minutes",
-				"Min", int(minRoutine/time.Minute), "Max", int(maxRoutine/time.Minute), "Default", int(defaultRoutine/time.Minute)))
+			return Reply{}, stretchbot.Fail(stretchbot.EINVALID, "routine.minutes",
+				"Min", int(minRoutine/time.Minute), "Max", int(maxRoutine/time.Minute), "Default", int(defaultRoutine/time.Minute))
 		}
 		length = time.Duration(n) * time.Minute
 	}
