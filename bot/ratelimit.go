@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/stretchbot/stretchbot"
 	"github.com/stretchbot/stretchbot/lang"
 )
@@ -20,17 +22,13 @@ const (
 	limitSweep = time.Minute
 )
 
-// rateLimiter is a token bucket per person.
+// rateLimiter is a token bucket per person: x/time/rate, as the
+// scheduler's delivery limiter, read on the bot's clock.
 type rateLimiter struct {
-	burst     float64
+	burst     int
 	mu        sync.Mutex
-	buckets   map[string]*bucket
+	people    map[string]*rate.Limiter
 	lastSweep time.Time
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
 }
 
 // newRateLimiter lets each person send burst interactions at once
@@ -39,7 +37,7 @@ func newRateLimiter(burst int) *rateLimiter {
 	if burst <= 0 {
 		burst = LimitBurst
 	}
-	return &rateLimiter{burst: float64(burst), buckets: map[string]*bucket{}}
+	return &rateLimiter{burst: burst, people: map[string]*rate.Limiter{}}
 }
 
 // allow takes one token of user's bucket at now; when there is none it
@@ -48,33 +46,26 @@ func (l *rateLimiter) allow(user string, now time.Time) (ok bool, wait time.Dura
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) >= limitSweep {
-		for id, b := range l.buckets {
-			if b.refilled(now, l.burst) >= l.burst {
-				delete(l.buckets, id)
+		for id, b := range l.people {
+			if b.TokensAt(now) >= float64(l.burst) {
+				delete(l.people, id)
 			}
 		}
 		l.lastSweep = now
 	}
-	b := l.buckets[user]
+	b := l.people[user]
 	if b == nil {
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[user] = b
+		b = rate.NewLimiter(rate.Every(limitEvery), l.burst)
+		l.people[user] = b
 	}
-	b.tokens, b.at = b.refilled(now, l.burst), now
-	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) * float64(limitEvery))
+	if b.AllowN(now, 1) {
+		return true, 0
 	}
-	b.tokens--
-	return true, 0
-}
-
-// refilled is the bucket's tokens at now, at most burst.
-func (b *bucket) refilled(now time.Time, burst float64) float64 {
-	elapsed := now.Sub(b.at)
-	if elapsed < 0 {
-		elapsed = 0
-	}
-	return min(burst, b.tokens+float64(elapsed)/float64(limitEvery))
+	// How long until one token is back; the reservation only measures.
+	r := b.ReserveN(now, 1)
+	wait = r.DelayFrom(now)
+	r.CancelAt(now)
+	return false, wait
 }
 
 // slowDown is the answer to an interaction over the limit: ephemeral, and
